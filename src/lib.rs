@@ -1,4 +1,24 @@
 //! disclose: publishes 财政项目支出绩效目标申报表 (project-expenditure performance-target
 //! declarations) as a static disclosure website.
+//!
+//! The pipeline, readable top to bottom in [`build`]:
+//! [`content`] (load, with spans) → [`validate`] → [`site`] (aggregate) → [`render`] (tera) →
+//! [`output`] (staging, manifest, swap).
 
+pub mod build;
+pub mod cli;
+pub mod content;
+pub mod declaration;
+pub mod diagnostics;
+pub mod fields;
+pub mod import;
+pub mod init;
 pub mod levels;
+pub mod manifest;
+pub mod model;
+pub mod money;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod target;
+pub mod validate;

@@ -1,0 +1,222 @@
+//! The command line: argument definitions and dispatch. Logic lives in the library modules;
+//! this file only parses, calls, and prints.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::build::{self, BuildError, BuildOptions};
+use crate::diagnostics::Diagnostics;
+use crate::import;
+use crate::init;
+
+/// Publish 财政项目支出绩效目标申报表 (project-expenditure performance-target declarations) as a
+/// static disclosure website.
+#[derive(Debug, Parser)]
+#[command(
+    name = "disclose",
+    version,
+    after_help = "A new office's first site:\n  \
+        disclose init site\n  \
+        disclose --root site import 申报表.txt\n  \
+        disclose --root site check\n  \
+        disclose --root site build          # writes site/public/\n\n\
+        Exit codes: 0 success, 1 content or verification failure, 2 usage error."
+)]
+pub struct Cli {
+    /// The site folder (holding site.toml, content/, templates/, static/).
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scaffold a new site: site.toml, content/, templates/, static/. Never overwrites.
+    Init {
+        /// Folder to create the site in (default: --root).
+        dir: Option<PathBuf>,
+        /// 网站标题, written to site.toml.
+        #[arg(long, default_value = "项目支出绩效目标公开")]
+        title: String,
+        /// 发布单位, written to site.toml.
+        #[arg(long, default_value = "（发布单位）")]
+        publisher: String,
+    },
+    /// Turn the text export of the official forms into content/YEAR/SLUG.toml files.
+    ///
+    /// Fields are found by their labels, so shifted columns, split labels and merged cells are
+    /// handled. All or nothing: if any form cannot be read, nothing is written.
+    Import {
+        /// Form-text export files (UTF-8).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Where to write YEAR/SLUG.toml (default: ROOT/content).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Overwrite declaration files that already exist.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Validate site.toml, every declaration and the templates; publish nothing.
+    Check {
+        /// Treat warnings as errors.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Build the site into public/ (staged: the previous output survives any failure).
+    Build {
+        /// Output folder (default: ROOT/public).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Override base_url from site.toml, e.g. https://example.gov.cn/budget/.
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Publish declarations marked draft = true.
+        #[arg(long)]
+        drafts: bool,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        strict: bool,
+    },
+}
+
+/// Run the parsed command; returns the process exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        Command::Init {
+            dir,
+            title,
+            publisher,
+        } => run_init(dir.as_deref().unwrap_or(&cli.root), &title, &publisher),
+        Command::Import { files, out, force } => run_import(
+            &files,
+            &out.unwrap_or_else(|| cli.root.join("content")),
+            force,
+        ),
+        Command::Check { strict } => run_check(&cli.root, strict),
+        Command::Build {
+            out,
+            base_url,
+            drafts,
+            strict,
+        } => {
+            let options = BuildOptions {
+                base_url,
+                drafts,
+                strict,
+                ..BuildOptions::new(&cli.root)
+            };
+            run_build(&options, &out.unwrap_or_else(|| cli.root.join("public")))
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            if !message.is_empty() {
+                eprintln!("error: {message}");
+            }
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn print_diagnostics(diagnostics: &Diagnostics) {
+    let mut stderr = std::io::stderr().lock();
+    for diagnostic in diagnostics.iter() {
+        let _ = writeln!(stderr, "{diagnostic}");
+    }
+}
+
+fn run_init(dir: &Path, title: &str, publisher: &str) -> Result<(), String> {
+    let scaffolded = init::init_site(dir, title, publisher).map_err(|err| err.to_string())?;
+    println!("Created a disclose site in {}:", scaffolded.root.display());
+    for path in &scaffolded.created {
+        println!("  {}", path.display());
+    }
+    println!(
+        "Next: edit site.toml, then `disclose --root {} import FORMS.txt`.",
+        scaffolded.root.display()
+    );
+    Ok(())
+}
+
+fn run_import(files: &[PathBuf], out: &Path, force: bool) -> Result<(), String> {
+    let mut imported = Vec::new();
+    let mut failures = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(file)
+            .map_err(|err| format!("{}: cannot read: {err}", file.display()))?;
+        match import::import_text(&text, &file.display().to_string()) {
+            Ok(declarations) => imported.extend(declarations),
+            Err(errors) => failures.extend(errors),
+        }
+    }
+    if !failures.is_empty() {
+        for failure in &failures {
+            eprintln!("{failure}");
+        }
+        return Err(format!(
+            "{} form(s) could not be read; nothing was written",
+            failures.len()
+        ));
+    }
+    let written =
+        import::write_declarations(&imported, out, force).map_err(|err| err.to_string())?;
+    println!(
+        "Imported {} declarations into {}.",
+        written.len(),
+        out.display()
+    );
+    println!("Next: `disclose check` to review warnings, then `disclose build`.");
+    Ok(())
+}
+
+fn run_check(root: &Path, strict: bool) -> Result<(), String> {
+    let options = BuildOptions {
+        strict,
+        drafts: true,
+        ..BuildOptions::new(root)
+    };
+    match build::render_to_memory(&options) {
+        Ok(rendered) => {
+            print_diagnostics(&rendered.diagnostics);
+            println!(
+                "checked {} declarations: {}",
+                rendered.declarations,
+                rendered.diagnostics.summary()
+            );
+            Ok(())
+        }
+        Err(err) => Err(report_failure(err)),
+    }
+}
+
+fn run_build(options: &BuildOptions, out: &Path) -> Result<(), String> {
+    match build::build(options, out) {
+        Ok(rendered) => {
+            print_diagnostics(&rendered.diagnostics);
+            println!(
+                "built {} declarations, {} files into {} ({}); {}",
+                rendered.declarations,
+                rendered.files.len(),
+                out.display(),
+                rendered.timings.summary(),
+                rendered.diagnostics.summary()
+            );
+            Ok(())
+        }
+        Err(err) => Err(report_failure(err)),
+    }
+}
+
+/// Print a failure's diagnostics and return the closing line.
+fn report_failure(err: BuildError) -> String {
+    if let BuildError::Invalid(diagnostics) = &err {
+        print_diagnostics(diagnostics);
+    }
+    err.to_string()
+}

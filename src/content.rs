@@ -1,0 +1,257 @@
+//! Loading a site from disk: `site.toml` and every `content/YEAR/SLUG.toml`.
+//!
+//! Files are discovered in sorted order and parsed in parallel; the result is in path order, so
+//! the same tree always gives the same declarations and diagnostics.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use toml::de::DeTable;
+use walkdir::WalkDir;
+
+use crate::declaration::{Location, Parsed, parse_declaration};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::fields::{FieldPositions, FieldReader, Scope};
+use crate::model::{Declaration, SiteConfig};
+
+/// A declaration together with where its fields are in its file.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub declaration: Declaration,
+    pub positions: FieldPositions,
+}
+
+/// Everything read from a site's input.
+#[derive(Debug)]
+pub struct LoadedSite {
+    pub root: PathBuf,
+    pub config: Option<SiteConfig>,
+    pub entries: Vec<Entry>,
+    pub diagnostics: Diagnostics,
+}
+
+/// Read `site.toml` and all content. Problems in the input become diagnostics; only a failure to
+/// list the content folder itself is an `Err`.
+pub fn load_site(root: &Path) -> Result<LoadedSite, std::io::Error> {
+    let mut diagnostics = Diagnostics::new();
+    let config = load_config(root, &mut diagnostics);
+    let files = discover(root, &mut diagnostics)?;
+    let parsed: Vec<Parsed> = files.par_iter().map(|file| load_one(root, file)).collect();
+    let mut entries = Vec::with_capacity(parsed.len());
+    for one in parsed {
+        diagnostics.extend(one.diagnostics);
+        if let Some(declaration) = one.declaration {
+            entries.push(Entry {
+                declaration,
+                positions: one.positions,
+            });
+        }
+    }
+    Ok(LoadedSite {
+        root: root.to_path_buf(),
+        config,
+        entries,
+        diagnostics,
+    })
+}
+
+/// A content file that looks like `content/YEAR/SLUG.toml`.
+#[derive(Debug, Clone)]
+struct ContentFile {
+    relative: PathBuf,
+    year: u16,
+    slug: String,
+}
+
+/// Walk `content/` in sorted order. Misplaced or misnamed files are diagnostics.
+fn discover(
+    root: &Path,
+    diagnostics: &mut Diagnostics,
+) -> Result<Vec<ContentFile>, std::io::Error> {
+    let content = root.join("content");
+    if !content.is_dir() {
+        diagnostics.push(Diagnostic::error(
+            "content",
+            "",
+            "no content/ folder; create content/YEAR/ and put declarations there (or run `disclose init`)",
+        ));
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    for entry in WalkDir::new(&content).sort_by_file_name().min_depth(1) {
+        let entry = entry.map_err(|err| {
+            let path = err
+                .path()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| content.clone());
+            std::io::Error::other(format!("cannot read {}: {err}", path.display()))
+        })?;
+        let relative = entry
+            .path()
+            .strip_prefix(root)
+            .unwrap_or(entry.path())
+            .to_path_buf();
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with('.') || entry.file_type().is_dir() {
+            if entry.depth() == 1 && entry.file_type().is_dir() && !is_year(&name) {
+                diagnostics.push(Diagnostic::error(
+                    &relative,
+                    "",
+                    "folders under content/ must be a 4-digit year, e.g. content/2023/",
+                ));
+            }
+            continue;
+        }
+        match classify(&relative, entry.depth()) {
+            Ok(Some(file)) => files.push(file),
+            Ok(None) => diagnostics.push(Diagnostic::warning(
+                &relative,
+                "",
+                "ignored: not a .toml declaration",
+            )),
+            Err(problem) => diagnostics.push(Diagnostic::error(&relative, "", problem)),
+        }
+    }
+    Ok(files)
+}
+
+fn classify(relative: &Path, depth: usize) -> Result<Option<ContentFile>, String> {
+    if relative.extension().is_none_or(|ext| ext != "toml") {
+        return Ok(None);
+    }
+    let year_text = relative
+        .parent()
+        .and_then(Path::file_name)
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if depth != 2 || !is_year(&year_text) {
+        return Err(
+            "declarations go in content/YEAR/SLUG.toml; move this file into a year folder".into(),
+        );
+    }
+    let slug = relative
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if slug.is_empty()
+        || !slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Err(format!(
+            "file name {slug:?} is not a slug; rename it using only a-z, 0-9 and -, e.g. xue-shu-jiao-liu.toml"
+        ));
+    }
+    let year = year_text
+        .parse()
+        .map_err(|_| "bad year folder".to_string())?;
+    Ok(Some(ContentFile {
+        relative: relative.to_path_buf(),
+        year,
+        slug,
+    }))
+}
+
+fn is_year(text: &str) -> bool {
+    text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn load_one(root: &Path, file: &ContentFile) -> Parsed {
+    let failed = |message: String| Parsed {
+        declaration: None,
+        positions: FieldPositions::new(),
+        diagnostics: vec![Diagnostic::error(&file.relative, "", message)],
+    };
+    let bytes = match fs::read(root.join(&file.relative)) {
+        Ok(bytes) => bytes,
+        Err(err) => return failed(format!("cannot read the file: {err}")),
+    };
+    let source = match String::from_utf8(bytes) {
+        Ok(source) => source,
+        Err(err) => {
+            return failed(format!(
+                "not UTF-8 (invalid byte at offset {}); save the file as UTF-8",
+                err.utf8_error().valid_up_to()
+            ));
+        }
+    };
+    parse_declaration(
+        &source,
+        &Location {
+            file: &file.relative,
+            folder_year: file.year,
+            slug: &file.slug,
+        },
+    )
+}
+
+const CONFIG_KEYS: &[&str] = &["title", "base_url", "language", "publisher", "description"];
+
+fn load_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<SiteConfig> {
+    let file = Path::new("site.toml");
+    let source = match fs::read_to_string(root.join(file)) {
+        Ok(source) => source,
+        Err(err) => {
+            diagnostics.push(Diagnostic::error(
+                file,
+                "",
+                format!("cannot read site.toml ({err}); run `disclose init` to create one"),
+            ));
+            return None;
+        }
+    };
+    let document = match DeTable::parse(&source) {
+        Ok(document) => document,
+        Err(syntax) => {
+            let mut diagnostic = Diagnostic::error(
+                file,
+                "",
+                format!("TOML syntax: {}", syntax.message().trim()),
+            );
+            if let Some(span) = syntax.span() {
+                diagnostic = diagnostic.at(&source, &span);
+            }
+            diagnostics.push(diagnostic);
+            return None;
+        }
+    };
+    let mut reader = FieldReader::new(&source, file);
+    let whole = 0..0;
+    let scope = Scope {
+        table: document.get_ref(),
+        prefix: "",
+        span: &whole,
+    };
+    reader.reject_unknown_keys(scope, CONFIG_KEYS);
+    let title = reader.string(scope, "title", true);
+    let publisher = reader.string(scope, "publisher", true);
+    let language = reader
+        .string(scope, "language", false)
+        .unwrap_or_else(|| "zh-CN".into());
+    let description = reader.string(scope, "description", false);
+    let base_url = reader
+        .string(scope, "base_url", false)
+        .unwrap_or_else(|| "/".into());
+    let failed = reader.diagnostics.iter().any(Diagnostic::is_error);
+    diagnostics.extend(reader.diagnostics);
+    if failed {
+        return None;
+    }
+    Some(SiteConfig {
+        title: title?,
+        base_url: normalize_base_url(&base_url),
+        language,
+        publisher: publisher?,
+        description,
+    })
+}
+
+/// `https://host/sub` → `https://host/sub/`.
+pub fn normalize_base_url(base_url: &str) -> String {
+    if base_url.ends_with('/') {
+        base_url.to_string()
+    } else {
+        format!("{base_url}/")
+    }
+}

@@ -1,0 +1,233 @@
+//! What templates see. Money arrives pre-formatted as in the forms (`1,800,000.00`) and also
+//! as plain decimals (`…_yuan`, `1800000.00`) for templates that want to compute; markdown
+//! arrives as sanitized HTML. Templates never format money themselves, so every page shows a
+//! figure the same way.
+
+use serde::Serialize;
+
+use crate::model::{Declaration, Funding};
+use crate::money::{Amount, format_yuan, plain_yuan};
+use crate::render::markdown::to_safe_html;
+use crate::site::{Group, Totals, Year};
+
+#[derive(Debug, Serialize)]
+pub struct TotalsView {
+    pub count: usize,
+    pub annual: String,
+    pub appropriation: String,
+    pub carryover: String,
+    pub other: String,
+    pub annual_yuan: String,
+}
+
+impl From<&Totals> for TotalsView {
+    fn from(totals: &Totals) -> Self {
+        TotalsView {
+            count: totals.count,
+            annual: format_yuan(totals.annual),
+            appropriation: format_yuan(totals.appropriation),
+            carryover: format_yuan(totals.carryover),
+            other: format_yuan(totals.other),
+            annual_yuan: plain_yuan(totals.annual),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct GroupView {
+    pub label: String,
+    pub totals: TotalsView,
+}
+
+impl From<&Group> for GroupView {
+    fn from(group: &Group) -> Self {
+        GroupView {
+            label: group.label.clone(),
+            totals: TotalsView::from(&group.totals),
+        }
+    }
+}
+
+/// One row of the year table.
+#[derive(Debug, Serialize)]
+pub struct DeclarationRow {
+    pub slug: String,
+    pub name: String,
+    pub department: String,
+    pub category: Option<String>,
+    pub nature: Option<String>,
+    pub draft: bool,
+    pub annual: String,
+    pub appropriation: String,
+    pub carryover: String,
+    pub other: String,
+}
+
+fn shown_in_yuan(amount: &Option<Amount>) -> String {
+    amount
+        .as_ref()
+        .map_or_else(|| "—".to_string(), |amount| format_yuan(amount.yuan))
+}
+
+impl From<&Declaration> for DeclarationRow {
+    fn from(declaration: &Declaration) -> Self {
+        let funding = &declaration.funding;
+        DeclarationRow {
+            slug: declaration.slug.clone(),
+            name: declaration.name.clone(),
+            department: declaration.department.clone(),
+            category: declaration.category.clone(),
+            nature: declaration.nature.clone(),
+            draft: declaration.draft,
+            annual: format_yuan(funding.annual.yuan),
+            appropriation: shown_in_yuan(&funding.appropriation),
+            carryover: shown_in_yuan(&funding.carryover),
+            other: shown_in_yuan(&funding.other),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct YearView {
+    pub year: u16,
+    pub declarations: Vec<DeclarationRow>,
+    pub totals: TotalsView,
+    pub by_category: Vec<GroupView>,
+    pub by_nature: Vec<GroupView>,
+    pub by_department: Vec<GroupView>,
+}
+
+impl From<&Year> for YearView {
+    fn from(year: &Year) -> Self {
+        let groups = |groups: &[Group]| groups.iter().map(GroupView::from).collect();
+        YearView {
+            year: year.year,
+            declarations: year.declarations.iter().map(DeclarationRow::from).collect(),
+            totals: TotalsView::from(&year.totals),
+            by_category: groups(&year.by_category),
+            by_nature: groups(&year.by_nature),
+            by_department: groups(&year.by_department),
+        }
+    }
+}
+
+/// The funding block as printed on the form, in the form's unit; `None` where the form is blank.
+#[derive(Debug, Serialize)]
+pub struct FundingView {
+    pub unit: &'static str,
+    pub total: Option<String>,
+    pub total_fiscal: Option<String>,
+    pub total_other: Option<String>,
+    pub annual: String,
+    pub appropriation: Option<String>,
+    pub carryover: Option<String>,
+    pub other: Option<String>,
+}
+
+impl From<&Funding> for FundingView {
+    fn from(funding: &Funding) -> Self {
+        let shown = |amount: &Option<Amount>| amount.as_ref().map(Amount::display_in_unit);
+        FundingView {
+            unit: funding.unit.label(),
+            total: shown(&funding.total),
+            total_fiscal: shown(&funding.total_fiscal),
+            total_other: shown(&funding.total_other),
+            annual: funding.annual.display_in_unit(),
+            appropriation: shown(&funding.appropriation),
+            carryover: shown(&funding.carryover),
+            other: shown(&funding.other),
+        }
+    }
+}
+
+/// One indicator row of the form. A level cell is drawn only on the first row of its run of
+/// equal values (`*_rowspan` > 0), spanning the run, like the merged cells of the paper form.
+#[derive(Debug, Serialize)]
+pub struct IndicatorRow {
+    pub level1: String,
+    pub level1_rowspan: usize,
+    pub level1_id: String,
+    pub level2: String,
+    pub level2_rowspan: usize,
+    pub level2_id: String,
+    pub name: String,
+    pub name_id: String,
+    pub target: String,
+}
+
+/// Rows with rowspans: runs of equal 一级, and within them runs of equal 二级.
+pub fn indicator_rows(declaration: &Declaration) -> Vec<IndicatorRow> {
+    let indicators = &declaration.indicators;
+    let mut rows: Vec<IndicatorRow> = Vec::with_capacity(indicators.len());
+    let (mut level1_start, mut level2_start) = (0, 0);
+    for (index, indicator) in indicators.iter().enumerate() {
+        let new_level1 = index == 0 || indicators[index - 1].level1 != indicator.level1;
+        let new_level2 = new_level1 || indicators[index - 1].level2 != indicator.level2;
+        if new_level1 {
+            level1_start = index;
+        }
+        if new_level2 {
+            level2_start = index;
+        }
+        rows.push(IndicatorRow {
+            level1: indicator.level1.clone(),
+            level1_rowspan: usize::from(new_level1),
+            level1_id: format!("l1-{}", level1_start + 1),
+            level2: indicator.level2.clone(),
+            level2_rowspan: usize::from(new_level2),
+            level2_id: format!("l2-{}", level2_start + 1),
+            name: indicator.name.clone(),
+            name_id: format!("ind-{}", index + 1),
+            target: indicator.target_text.clone(),
+        });
+        rows[level1_start].level1_rowspan = index - level1_start + 1;
+        rows[level2_start].level2_rowspan = index - level2_start + 1;
+    }
+    rows
+}
+
+#[derive(Debug, Serialize)]
+pub struct DeclarationView {
+    pub slug: String,
+    pub year: u16,
+    pub name: String,
+    pub nature: Option<String>,
+    pub category: Option<String>,
+    pub department: String,
+    pub implementer: Option<String>,
+    pub start: Option<String>,
+    pub end: Option<String>,
+    pub draft: bool,
+    pub funding: FundingView,
+    pub overall_goal_html: Option<String>,
+    pub overall_period: Option<String>,
+    pub annual_goal_html: Option<String>,
+    pub indicators: Vec<IndicatorRow>,
+    /// 年度资金申请总额 in 元, for summaries.
+    pub annual_yuan_shown: String,
+}
+
+impl From<&Declaration> for DeclarationView {
+    fn from(declaration: &Declaration) -> Self {
+        let goals = &declaration.goals;
+        let html = |markdown: &Option<String>| markdown.as_deref().map(to_safe_html);
+        DeclarationView {
+            slug: declaration.slug.clone(),
+            year: declaration.year,
+            name: declaration.name.clone(),
+            nature: declaration.nature.clone(),
+            category: declaration.category.clone(),
+            department: declaration.department.clone(),
+            implementer: declaration.implementer.clone(),
+            start: declaration.start.map(|date| date.to_string()),
+            end: declaration.end.map(|date| date.to_string()),
+            draft: declaration.draft,
+            funding: FundingView::from(&declaration.funding),
+            overall_goal_html: html(&goals.overall),
+            overall_period: goals.overall_period.clone(),
+            annual_goal_html: html(&goals.annual),
+            indicators: indicator_rows(declaration),
+            annual_yuan_shown: format_yuan(declaration.funding.annual.yuan),
+        }
+    }
+}

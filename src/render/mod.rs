@@ -1,0 +1,193 @@
+//! Rendering: a [`Site`] and a [`Theme`] in, every output file (path and bytes) out.
+//!
+//! Rendering is pure: no disk access and no clock, so `build`, `serve` and `snapshot` share it and
+//! its output depends only on its input. Pages link to each other with relative URLs, so a built
+//! site (or an archived year) works under any base URL and from a copied folder.
+
+pub mod chart;
+pub mod context;
+pub mod markdown;
+pub mod templates;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use crate::diagnostics::Diagnostic;
+use crate::site::{Site, Year};
+use context::{DeclarationView, TotalsView, YearView};
+pub use templates::{Theme, load_theme};
+
+/// How to render.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// Preview (`serve`): mark every page 预览 and show drafts' banner.
+    pub preview: bool,
+}
+
+/// One file of the output, by its `/`-separated path relative to the output root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A year in the navigation.
+#[derive(Debug, Serialize)]
+struct YearLink {
+    year: u16,
+    count: usize,
+    totals: TotalsView,
+}
+
+/// Render every page and asset of the site.
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    options: &RenderOptions,
+) -> Result<Vec<OutputFile>, Diagnostic> {
+    let year_links: Vec<YearLink> = site
+        .years
+        .iter()
+        .map(|year| YearLink {
+            year: year.year,
+            count: year.declarations.len(),
+            totals: TotalsView::from(&year.totals),
+        })
+        .collect();
+    let renderer = Renderer {
+        site,
+        theme,
+        options,
+        year_links: &year_links,
+    };
+    let mut files = vec![renderer.home()?, renderer.not_found()?];
+    for (index, year) in site.years.iter().enumerate() {
+        files.push(renderer.year_page(index, year)?);
+        let pages: Result<Vec<OutputFile>, Diagnostic> = year
+            .declarations
+            .par_iter()
+            .map(|declaration| renderer.declaration_page(declaration))
+            .collect();
+        files.extend(pages?);
+        files.extend(renderer.assets(&format!("{}/assets/", year.year)));
+    }
+    files.extend(renderer.assets("assets/"));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+struct Renderer<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    options: &'a RenderOptions,
+    year_links: &'a [YearLink],
+}
+
+impl Renderer<'_> {
+    /// Context shared by all pages. `root` is the relative path back to the site root.
+    fn base_context(&self, root: &str, page_path: &str) -> Context {
+        let mut context = Context::new();
+        context.insert("site", &self.site.config);
+        context.insert("root", root);
+        context.insert("page_path", page_path);
+        context.insert(
+            "canonical",
+            &format!("{}{}", self.site.config.base_url, page_path),
+        );
+        context.insert("years", self.year_links);
+        context.insert("preview", &self.options.preview);
+        context.insert("current_year", &None::<u16>);
+        context
+    }
+
+    fn render(
+        &self,
+        template: &str,
+        context: &Context,
+        path: String,
+    ) -> Result<OutputFile, Diagnostic> {
+        let html = self.theme.tera.render(template, context).map_err(|err| {
+            Diagnostic::error(
+                format!("templates/{template}"),
+                "",
+                format!("rendering {path} failed: {}", templates::error_chain(&err)),
+            )
+        })?;
+        Ok(OutputFile {
+            path,
+            bytes: minify(&html),
+        })
+    }
+
+    fn home(&self) -> Result<OutputFile, Diagnostic> {
+        let mut context = self.base_context("", "");
+        context.insert("assets", "assets/");
+        if let Some(latest) = self.site.latest_year() {
+            context.insert("latest", &YearView::from(latest));
+        }
+        self.render("index.html", &context, "index.html".into())
+    }
+
+    /// The 404 page is served at any depth, so it links from the base URL instead of relatively.
+    fn not_found(&self) -> Result<OutputFile, Diagnostic> {
+        let base = &self.site.config.base_url;
+        let mut context = self.base_context(base, "404.html");
+        context.insert("assets", &format!("{base}assets/"));
+        self.render("404.html", &context, "404.html".into())
+    }
+
+    fn year_page(&self, index: usize, year: &Year) -> Result<OutputFile, Diagnostic> {
+        let mut context = self.base_context("../", &format!("{}/", year.year));
+        context.insert("assets", "assets/");
+        context.insert("year", &YearView::from(year));
+        context.insert("current_year", &year.year);
+        context.insert("chart_annual_svg", &chart::annual_bars(year));
+        context.insert("chart_sources_svg", &chart::category_sources(year));
+        let neighbour = |offset: isize| {
+            index
+                .checked_add_signed(offset)
+                .and_then(|other| self.site.years.get(other))
+                .map(|other| other.year)
+        };
+        context.insert("previous_year", &neighbour(-1));
+        context.insert("next_year", &neighbour(1));
+        self.render("year.html", &context, format!("{}/index.html", year.year))
+    }
+
+    fn declaration_page(
+        &self,
+        declaration: &crate::model::Declaration,
+    ) -> Result<OutputFile, Diagnostic> {
+        let page_path = format!("{}/{}/", declaration.year, declaration.slug);
+        let mut context = self.base_context("../../", &page_path);
+        context.insert("assets", "../assets/");
+        context.insert("declaration", &DeclarationView::from(declaration));
+        context.insert("current_year", &declaration.year);
+        self.render(
+            "declaration.html",
+            &context,
+            format!("{page_path}index.html"),
+        )
+    }
+
+    fn assets(&self, folder: &str) -> Vec<OutputFile> {
+        self.theme
+            .assets
+            .iter()
+            .map(|(name, bytes)| OutputFile {
+                path: format!("{folder}{name}"),
+                bytes: bytes.clone(),
+            })
+            .collect()
+    }
+}
+
+/// Minify a page with settings that keep it valid HTML5 for the Nu checker.
+pub fn minify(html: &str) -> Vec<u8> {
+    let mut cfg = minify_html::Cfg::new();
+    cfg.keep_closing_tags = true;
+    cfg.keep_html_and_head_opening_tags = true;
+    cfg.minify_css = true;
+    minify_html::minify(html.as_bytes(), &cfg)
+}

@@ -1,0 +1,145 @@
+//! Aggregation: declarations grouped by year, with exact totals and breakdowns.
+//!
+//! Every total is a sum of `Decimal` amounts in 元. Grouping uses ordered maps so that the order
+//! of years, categories and natures is the same on every build; work is linear in the number of
+//! declarations.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::model::{Declaration, SiteConfig};
+
+/// Label for a declaration whose 项目类别 or 项目性质 is not filled in.
+pub const NOT_GIVEN: &str = "未填写";
+
+/// The annual funding columns that are added up across declarations, in 元.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    pub count: usize,
+    /// 年度资金申请总额
+    pub annual: Decimal,
+    /// 当年财政拨款
+    pub appropriation: Decimal,
+    /// 上年结转资金
+    pub carryover: Decimal,
+    /// 其他资金
+    pub other: Decimal,
+}
+
+impl Totals {
+    pub fn add(&mut self, declaration: &Declaration) {
+        let funding = &declaration.funding;
+        let yuan = |part: &Option<crate::money::Amount>| {
+            part.as_ref().map_or(Decimal::ZERO, |amount| amount.yuan)
+        };
+        self.count += 1;
+        self.annual += funding.annual.yuan;
+        self.appropriation += yuan(&funding.appropriation);
+        self.carryover += yuan(&funding.carryover);
+        self.other += yuan(&funding.other);
+    }
+}
+
+/// Totals of the declarations that share one label (a 项目类别, a 项目性质 or a 主管部门).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Group {
+    pub label: String,
+    pub totals: Totals,
+}
+
+/// One year of the site.
+#[derive(Debug, Clone, Serialize)]
+pub struct Year {
+    pub year: u16,
+    /// In slug order.
+    pub declarations: Vec<Declaration>,
+    pub totals: Totals,
+    pub by_category: Vec<Group>,
+    pub by_nature: Vec<Group>,
+    pub by_department: Vec<Group>,
+}
+
+/// The whole site, ready to render.
+#[derive(Debug, Clone, Serialize)]
+pub struct Site {
+    pub config: SiteConfig,
+    /// Oldest first.
+    pub years: Vec<Year>,
+}
+
+impl Site {
+    pub fn latest_year(&self) -> Option<&Year> {
+        self.years.last()
+    }
+
+    pub fn declaration_count(&self) -> usize {
+        self.years.iter().map(|year| year.declarations.len()).sum()
+    }
+}
+
+/// Group declarations into years and compute totals.
+pub fn aggregate(config: SiteConfig, declarations: Vec<Declaration>) -> Site {
+    let mut by_year: BTreeMap<u16, Vec<Declaration>> = BTreeMap::new();
+    for declaration in declarations {
+        by_year
+            .entry(declaration.year)
+            .or_default()
+            .push(declaration);
+    }
+    let years = by_year
+        .into_iter()
+        .map(|(year, mut declarations)| {
+            declarations.sort_by(|a, b| a.slug.cmp(&b.slug));
+            summarize_year(year, declarations)
+        })
+        .collect();
+    Site { config, years }
+}
+
+fn summarize_year(year: u16, declarations: Vec<Declaration>) -> Year {
+    let mut totals = Totals::default();
+    let mut by_category: BTreeMap<String, Totals> = BTreeMap::new();
+    let mut by_nature: BTreeMap<String, Totals> = BTreeMap::new();
+    let mut by_department: BTreeMap<String, Totals> = BTreeMap::new();
+    let label = |value: &Option<String>| value.clone().unwrap_or_else(|| NOT_GIVEN.to_string());
+    for declaration in &declarations {
+        totals.add(declaration);
+        by_category
+            .entry(label(&declaration.category))
+            .or_default()
+            .add(declaration);
+        by_nature
+            .entry(label(&declaration.nature))
+            .or_default()
+            .add(declaration);
+        by_department
+            .entry(declaration.department.clone())
+            .or_default()
+            .add(declaration);
+    }
+    Year {
+        year,
+        declarations,
+        totals,
+        by_category: into_groups(by_category),
+        by_nature: into_groups(by_nature),
+        by_department: into_groups(by_department),
+    }
+}
+
+/// Largest annual amount first; ties by label, so the order is stable.
+fn into_groups(groups: BTreeMap<String, Totals>) -> Vec<Group> {
+    let mut groups: Vec<Group> = groups
+        .into_iter()
+        .map(|(label, totals)| Group { label, totals })
+        .collect();
+    groups.sort_by(|a, b| {
+        b.totals
+            .annual
+            .cmp(&a.totals.annual)
+            .then_with(|| a.label.cmp(&b.label))
+    });
+    groups
+}
