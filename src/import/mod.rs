@@ -7,4 +7,5 @@
 //! every bad form is reported at once.
 
 mod markdown;
+mod slug;
 mod table;
