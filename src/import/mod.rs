@@ -6,6 +6,8 @@
 //! read is an error naming the file, the line and the form; one bad form fails the whole run, and
 //! every bad form is reported at once.
 
+mod fields;
+mod goals;
 mod markdown;
 mod slug;
 mod table;
