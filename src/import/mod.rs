@@ -8,6 +8,7 @@
 
 mod fields;
 mod goals;
+mod indicators;
 mod markdown;
 mod slug;
 mod table;
