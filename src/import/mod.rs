@@ -14,6 +14,9 @@ mod indicators;
 mod markdown;
 mod slug;
 mod table;
+mod write;
+
+pub use write::{ImportWriteError, write_declarations};
 
 use std::fmt;
 
