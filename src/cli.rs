@@ -145,25 +145,25 @@ fn run_init(dir: &Path, title: &str, publisher: &str) -> Result<(), String> {
 }
 
 fn run_import(files: &[PathBuf], out: &Path, force: bool) -> Result<(), String> {
-    let mut imported = Vec::new();
-    let mut failures = Vec::new();
+    let mut texts = Vec::with_capacity(files.len());
     for file in files {
         let text = std::fs::read_to_string(file)
             .map_err(|err| format!("{}: cannot read: {err}", file.display()))?;
-        match import::import_text(&text, &file.display().to_string()) {
-            Ok(declarations) => imported.extend(declarations),
-            Err(errors) => failures.extend(errors),
-        }
+        texts.push((file.display().to_string(), text));
     }
-    if !failures.is_empty() {
+    let named: Vec<(&str, &str)> = texts
+        .iter()
+        .map(|(name, text)| (name.as_str(), text.as_str()))
+        .collect();
+    let imported = import::import_texts(&named).map_err(|failures| {
         for failure in &failures {
             eprintln!("{failure}");
         }
-        return Err(format!(
+        format!(
             "{} form(s) could not be read; nothing was written",
             failures.len()
-        ));
-    }
+        )
+    })?;
     let written =
         import::write_declarations(&imported, out, force).map_err(|err| err.to_string())?;
     println!(
