@@ -14,7 +14,7 @@
 //
 // Environment: CHROMIUM (default /usr/bin/chromium), JAVA (default `java` on PATH).
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
@@ -732,6 +732,15 @@ async function main() {
   if (pages.filter((p) => p.kind !== '404').length === 0) problems.push(`no index.html pages in ${opts.site}`);
   if (!fs.existsSync(path.join(opts.site, '404.html'))) problems.push('no 404.html in the site');
   if (!declaration) problems.push('no declaration page (YEAR/SLUG/index.html) to print');
+
+  // Without a CJK font Chromium draws every Chinese character as an empty box: the screenshots
+  // and the PDF would be worthless while every other check still passes.
+  const fonts = spawnSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' });
+  if (fonts.error) report.tools.cjkFont = `unknown (fc-list: ${fonts.error.message})`;
+  else {
+    report.tools.cjkFont = fonts.stdout.split('\n')[0].trim() || null;
+    if (!report.tools.cjkFont) problems.push('no CJK font installed (apt-get install fonts-wqy-microhei): Chinese text renders as boxes');
+  }
 
   const vnuPromise = runVnu(opts.site, htmlFiles);
   const server = await startServer(opts.site);
