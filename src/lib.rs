@@ -5,6 +5,7 @@
 //! [`content`] (load, with spans) → [`validate`] → [`site`] (aggregate) → [`render`] (tera) →
 //! [`output`] (staging, manifest, swap).
 
+pub mod archive;
 pub mod build;
 pub mod cli;
 pub mod content;
