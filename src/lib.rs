@@ -12,6 +12,7 @@ pub mod content;
 pub mod declaration;
 pub mod diagnostics;
 pub mod fields;
+pub mod history;
 pub mod import;
 pub mod init;
 pub mod levels;

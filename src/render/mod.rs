@@ -17,6 +17,7 @@ use tera::Context;
 
 use crate::archive::Mark;
 use crate::diagnostics::Diagnostic;
+use crate::history::History;
 use crate::site::{Site, Year};
 use context::{DeclarationView, TotalsView, YearView};
 pub use templates::{Theme, load_theme};
@@ -85,11 +86,13 @@ pub fn render_site(
     options: &RenderOptions,
 ) -> Result<Vec<OutputFile>, Diagnostic> {
     let year_links = year_links(site, &options.archived);
+    let history = History::of(site);
     let renderer = Renderer {
         site,
         theme,
         options,
         year_links: &year_links,
+        history: &history,
     };
     let mut files = vec![renderer.home()?, renderer.not_found()?];
     let live = site.years.iter();
@@ -113,6 +116,7 @@ struct Renderer<'a> {
     theme: &'a Theme,
     options: &'a RenderOptions,
     year_links: &'a [YearLink],
+    history: &'a History<'a>,
 }
 
 impl Renderer<'_> {
@@ -199,6 +203,7 @@ impl Renderer<'_> {
         context.insert("assets", "../assets/");
         context.insert("declaration", &DeclarationView::from(declaration));
         context.insert("current_year", &declaration.year);
+        context.insert("history", &self.history.view(declaration));
         self.render(
             "declaration.html",
             &context,
