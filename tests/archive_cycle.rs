@@ -276,3 +276,87 @@ fn verify_names_each_changed_missing_and_unexpected_file() {
             .any(|p| p.kind == Kind::Unexpected && p.path == "index.html")
     );
 }
+
+/// The relative `href`/`src` targets of an HTML page, as written.
+fn relative_links(html: &str) -> Vec<String> {
+    let mut links = Vec::new();
+    for attribute in ["href=", "src="] {
+        for (at, _) in html.match_indices(attribute) {
+            let rest = &html[at + attribute.len()..];
+            let value: String = match rest.chars().next() {
+                Some(quote @ ('"' | '\'')) => {
+                    rest[1..].chars().take_while(|c| *c != quote).collect()
+                }
+                _ => rest
+                    .chars()
+                    .take_while(|c| !c.is_whitespace() && *c != '>')
+                    .collect(),
+            };
+            let external = value.contains(':') || value.starts_with('/') || value.starts_with('#');
+            if !external {
+                links.push(value);
+            }
+        }
+    }
+    links
+}
+
+/// Resolve `link` against the folder of `page` (both `/`-separated, relative to the output).
+fn resolve(page: &str, link: &str) -> String {
+    let mut parts: Vec<&str> = page.split('/').collect();
+    parts.pop();
+    let link = link.split('#').next().unwrap_or_default();
+    for part in link.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    let mut path = parts.join("/");
+    if link.is_empty() || link.ends_with('/') {
+        path = if path.is_empty() {
+            "index.html".into()
+        } else {
+            format!("{path}/index.html")
+        };
+    }
+    path
+}
+
+#[test]
+fn archived_pages_keep_working_links_under_a_changed_site() {
+    let site = Site::two_years();
+    site.snapshot(2023, false, false).expect("snapshot");
+    site.write("templates/assets/style.css", "body { color: #123456; }\n");
+    site.write(
+        "templates/assets/new-logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    site.declaration(2025, "hui-yi", "会议费", "1.00");
+    site.build();
+    let published = site.tree("public");
+    let mut checked = 0;
+    for (page, bytes) in published.iter().filter(|(path, _)| path.ends_with(".html")) {
+        if page == "404.html" {
+            continue;
+        }
+        for link in relative_links(&String::from_utf8_lossy(bytes)) {
+            let target = resolve(page, &link);
+            assert!(
+                published.contains_key(&target),
+                "{page}: {link} → {target} is missing"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "only {checked} links checked");
+    let archived_page = String::from_utf8_lossy(&published["2023/hui-yi/index.html"]).into_owned();
+    assert!(
+        relative_links(&archived_page)
+            .iter()
+            .any(|link| link == "../assets/style.css")
+    );
+}
