@@ -259,7 +259,7 @@ fn run_snapshot(root: &Path, options: &snapshot::SnapshotOptions) -> Result<(), 
     })?;
     print_diagnostics(&done.rendered.diagnostics);
     println!(
-        "archived {} ({} declarations, {} files) into {}, snapshot of {}",
+        "archived {} ({} declaration(s), {} files) into {}, snapshot of {}",
         done.record.year,
         done.record.declarations,
         done.files,

@@ -149,9 +149,12 @@ fn load_year(folder: &Path, year: u16) -> Result<ArchivedYear, Vec<Diagnostic>> 
             .problems
             .iter()
             .map(|problem| {
+                let what = match problem.kind {
+                    verify::Kind::Malformed => "unreadable manifest line".to_string(),
+                    kind => format!("{kind} since the snapshot"),
+                };
                 let message = format!(
-                    "{} since the snapshot (see archive/{year}/{MANIFEST}); nothing was published; {advice}",
-                    problem.kind
+                    "{what} (see archive/{year}/{MANIFEST}); nothing was published; {advice}"
                 );
                 Diagnostic::error(shown(year, &problem.path), "", message)
             })

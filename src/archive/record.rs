@@ -4,7 +4,7 @@
 //! after its sources are gone.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -216,11 +216,6 @@ fn civil_from_days(days: i64) -> Date {
         month: month as u8,
         day: day as u8,
     }
-}
-
-/// Where a year's record lives, for messages.
-pub fn record_path(year: u16) -> PathBuf {
-    Path::new("archive").join(year.to_string()).join(RECORD)
 }
 
 #[cfg(test)]

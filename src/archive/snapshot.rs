@@ -65,10 +65,11 @@ pub fn snapshot(root: &Path, options: &SnapshotOptions) -> Result<Snapshot, Snap
     let folder = archive.join(year.to_string());
     let tar_path = archive.join(format!("{year}.tar.gz"));
     if !options.force {
-        for path in [&folder, &tar_path] {
-            if path.exists() && (path == &folder || options.tar) {
-                return Err(SnapshotError::Exists { path: path.clone() });
-            }
+        if folder.exists() {
+            return Err(SnapshotError::Exists { path: folder });
+        }
+        if options.tar && tar_path.exists() {
+            return Err(SnapshotError::Exists { path: tar_path });
         }
     }
     let build_options = BuildOptions {
