@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use walkdir::WalkDir;
 
+use crate::archive;
 use crate::content::{self, normalize_base_url};
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
 use crate::manifest::{MANIFEST, manifest_for};
@@ -30,6 +31,8 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Preview mode for `serve` (预览 marker).
     pub preview: bool,
+    /// Render this year from `content/` even if `archive/YEAR/` exists (for `snapshot --force`).
+    pub unarchived: Option<u16>,
 }
 
 impl BuildOptions {
@@ -40,6 +43,7 @@ impl BuildOptions {
             drafts: false,
             strict: false,
             preview: false,
+            unarchived: None,
         }
     }
 }
@@ -95,6 +99,10 @@ pub fn render_to_memory(options: &BuildOptions) -> Result<Rendered, BuildError> 
         .map_err(|err| BuildError::Environment(err.to_string()))?;
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(timings.time("validate", || validate::validate(&loaded.entries)));
+    let (archives, problems) = timings.time("archive", || {
+        archive::load(&options.root, options.unarchived)
+    });
+    diagnostics.extend(problems);
     let theme = timings.time("templates", || render::load_theme(&options.root));
     let theme = match theme {
         Ok(theme) => Some(theme),
@@ -126,6 +134,7 @@ pub fn render_to_memory(options: &BuildOptions) -> Result<Rendered, BuildError> 
     let site = timings.time("aggregate", || site::aggregate(config, published));
     let render_options = RenderOptions {
         preview: options.preview,
+        archived: archives.marks(),
     };
     let mut files = timings
         .time("render", || {
@@ -136,6 +145,7 @@ pub fn render_to_memory(options: &BuildOptions) -> Result<Rendered, BuildError> 
         .time("static", || read_static(&options.root))
         .map_err(BuildError::Invalid)?;
     merge_static(&mut files, statics).map_err(BuildError::Invalid)?;
+    archives.substitute(&mut files);
     files.push(timings.time("manifest", || manifest_for(&files)));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Rendered {

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::archive::{snapshot, verify};
 use crate::build::{self, BuildError, BuildOptions};
 use crate::diagnostics::Diagnostics;
 use crate::import;
@@ -82,6 +83,26 @@ pub enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Freeze YEAR into archive/YEAR/ (pages, assets, SHA256SUMS, snapshot.toml), rendered
+    /// exactly as `build` publishes it. From then on `build` copies it verbatim. The snapshot
+    /// time is SOURCE_DATE_EPOCH if set, else taken from the declarations.
+    Snapshot {
+        /// The year to freeze, e.g. 2023.
+        #[arg(value_parser = clap::value_parser!(u16).range(1000..=9999))]
+        year: u16,
+        /// Replace an existing snapshot of YEAR.
+        #[arg(long)]
+        force: bool,
+        /// Also write archive/YEAR.tar.gz (deterministic) for offline keeping.
+        #[arg(long)]
+        tar: bool,
+    },
+    /// Check every SHA256SUMS under DIR (a built site, an archived year, a deployed copy) and
+    /// name each changed, missing or unexpected file. Needs no sources.
+    Verify {
+        /// The folder to check, e.g. public or archive/2023.
+        dir: PathBuf,
+    },
 }
 
 /// Run the parsed command; returns the process exit code.
@@ -112,6 +133,16 @@ pub fn run(cli: Cli) -> ExitCode {
             };
             run_build(&options, &out.unwrap_or_else(|| cli.root.join("public")))
         }
+        Command::Snapshot { year, force, tar } => {
+            let options = snapshot::SnapshotOptions {
+                year,
+                force,
+                tar,
+                source_date_epoch: std::env::var("SOURCE_DATE_EPOCH").ok(),
+            };
+            run_snapshot(&cli.root, &options)
+        }
+        Command::Verify { dir } => run_verify(&dir),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -219,4 +250,55 @@ fn report_failure(err: BuildError) -> String {
         print_diagnostics(diagnostics);
     }
     err.to_string()
+}
+
+fn run_snapshot(root: &Path, options: &snapshot::SnapshotOptions) -> Result<(), String> {
+    let done = snapshot::snapshot(root, options).map_err(|err| match err {
+        snapshot::SnapshotError::Build(err) => report_failure(err),
+        other => other.to_string(),
+    })?;
+    print_diagnostics(&done.rendered.diagnostics);
+    println!(
+        "archived {} ({} declaration(s), {} files) into {}, snapshot of {}",
+        done.record.year,
+        done.record.declarations,
+        done.files,
+        done.folder.display(),
+        done.record.date
+    );
+    if let Some(tarball) = &done.tarball {
+        println!("wrote {}", tarball.display());
+    }
+    println!("Next: commit the archive folder; `disclose build` now publishes it verbatim.");
+    Ok(())
+}
+
+fn run_verify(dir: &Path) -> Result<(), String> {
+    let report = verify::verify_dir(dir)?;
+    if report.manifests.is_empty() {
+        return Err(format!(
+            "{}: no SHA256SUMS found; nothing to verify",
+            dir.display()
+        ));
+    }
+    for problem in &report.problems {
+        println!(
+            "{}: {} (per {})",
+            dir.join(&problem.path).display(),
+            problem.kind,
+            problem.manifests.join(", ")
+        );
+    }
+    let summary = format!(
+        "{} files, {} manifests: {} problems",
+        report.files,
+        report.manifests.len(),
+        report.problems.len()
+    );
+    if report.is_ok() {
+        println!("verified {}: {summary}", dir.display());
+        Ok(())
+    } else {
+        Err(format!("{} failed verification: {summary}", dir.display()))
+    }
 }

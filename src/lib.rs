@@ -5,12 +5,14 @@
 //! [`content`] (load, with spans) → [`validate`] → [`site`] (aggregate) → [`render`] (tera) →
 //! [`output`] (staging, manifest, swap).
 
+pub mod archive;
 pub mod build;
 pub mod cli;
 pub mod content;
 pub mod declaration;
 pub mod diagnostics;
 pub mod fields;
+pub mod history;
 pub mod import;
 pub mod init;
 pub mod levels;

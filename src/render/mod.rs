@@ -9,11 +9,15 @@ pub mod context;
 pub mod markdown;
 pub mod templates;
 
+use std::collections::BTreeMap;
+
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
+use crate::archive::Mark;
 use crate::diagnostics::Diagnostic;
+use crate::history::History;
 use crate::site::{Site, Year};
 use context::{DeclarationView, TotalsView, YearView};
 pub use templates::{Theme, load_theme};
@@ -23,6 +27,9 @@ pub use templates::{Theme, load_theme};
 pub struct RenderOptions {
     /// Preview (`serve`): mark every page 预览 and show drafts' banner.
     pub preview: bool,
+    /// Archived years: their pages come from `archive/YEAR/` (not rendered here); the home page
+    /// and navigation mark them 已归档 with the snapshot date and show their archived figures.
+    pub archived: BTreeMap<u16, Mark>,
 }
 
 /// One file of the output, by its `/`-separated path relative to the output root.
@@ -38,32 +45,59 @@ struct YearLink {
     year: u16,
     count: usize,
     totals: TotalsView,
+    /// Snapshot date of an archived year.
+    archived: Option<String>,
 }
 
-/// Render every page and asset of the site.
+/// Every year, from content or only from the archive, oldest first.
+fn year_links(site: &Site, archived: &BTreeMap<u16, Mark>) -> Vec<YearLink> {
+    let mut links: BTreeMap<u16, YearLink> = site
+        .years
+        .iter()
+        .map(|year| {
+            let totals = TotalsView::from(&year.totals);
+            let count = year.declarations.len();
+            let link = YearLink {
+                year: year.year,
+                count,
+                totals,
+                archived: None,
+            };
+            (year.year, link)
+        })
+        .collect();
+    for (year, mark) in archived {
+        let link = YearLink {
+            year: *year,
+            count: mark.totals.count,
+            totals: TotalsView::from(&mark.totals),
+            archived: Some(mark.date.clone()),
+        };
+        links.insert(*year, link);
+    }
+    links.into_values().collect()
+}
+
+/// Render every page and asset of the site, except archived years (`build` copies those from
+/// `archive/YEAR/`).
 pub fn render_site(
     site: &Site,
     theme: &Theme,
     options: &RenderOptions,
 ) -> Result<Vec<OutputFile>, Diagnostic> {
-    let year_links: Vec<YearLink> = site
-        .years
-        .iter()
-        .map(|year| YearLink {
-            year: year.year,
-            count: year.declarations.len(),
-            totals: TotalsView::from(&year.totals),
-        })
-        .collect();
+    let year_links = year_links(site, &options.archived);
+    let history = History::of(site);
     let renderer = Renderer {
         site,
         theme,
         options,
         year_links: &year_links,
+        history: &history,
     };
     let mut files = vec![renderer.home()?, renderer.not_found()?];
-    for (index, year) in site.years.iter().enumerate() {
-        files.push(renderer.year_page(index, year)?);
+    let live = site.years.iter();
+    for year in live.filter(|year| !options.archived.contains_key(&year.year)) {
+        files.push(renderer.year_page(year)?);
         let pages: Result<Vec<OutputFile>, Diagnostic> = year
             .declarations
             .par_iter()
@@ -82,6 +116,7 @@ struct Renderer<'a> {
     theme: &'a Theme,
     options: &'a RenderOptions,
     year_links: &'a [YearLink],
+    history: &'a History<'a>,
 }
 
 impl Renderer<'_> {
@@ -137,17 +172,21 @@ impl Renderer<'_> {
         self.render("404.html", &context, "404.html".into())
     }
 
-    fn year_page(&self, index: usize, year: &Year) -> Result<OutputFile, Diagnostic> {
+    fn year_page(&self, year: &Year) -> Result<OutputFile, Diagnostic> {
         let mut context = self.base_context("../", &format!("{}/", year.year));
         context.insert("assets", "assets/");
         context.insert("year", &YearView::from(year));
         context.insert("current_year", &year.year);
         context.insert("chart_annual_svg", &chart::annual_bars(year));
         context.insert("chart_sources_svg", &chart::category_sources(year));
+        let index = self
+            .year_links
+            .iter()
+            .position(|link| link.year == year.year);
         let neighbour = |offset: isize| {
             index
-                .checked_add_signed(offset)
-                .and_then(|other| self.site.years.get(other))
+                .and_then(|index| index.checked_add_signed(offset))
+                .and_then(|other| self.year_links.get(other))
                 .map(|other| other.year)
         };
         context.insert("previous_year", &neighbour(-1));
@@ -164,6 +203,7 @@ impl Renderer<'_> {
         context.insert("assets", "../assets/");
         context.insert("declaration", &DeclarationView::from(declaration));
         context.insert("current_year", &declaration.year);
+        context.insert("history", &self.history.view(declaration));
         self.render(
             "declaration.html",
             &context,

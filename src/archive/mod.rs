@@ -1,0 +1,235 @@
+//! Archived years: `archive/YEAR/` holds a year exactly as it was published, frozen by
+//! `disclose snapshot`, with its own `SHA256SUMS` and a [`record::Record`].
+//!
+//! `build` publishes an archived year verbatim instead of re-rendering it ([`Archives::substitute`]),
+//! so a year stays online unchanged while templates, assets and disclose itself move on. Every
+//! archived page links relatively and carries its own `YEAR/assets/`, so it keeps its look. An
+//! archive whose files no longer match its manifest is an error: publishing it would break the
+//! promise the manifest makes.
+
+pub mod record;
+pub mod snapshot;
+pub mod tarball;
+pub mod verify;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::Diagnostic;
+use crate::manifest::MANIFEST;
+use crate::render::OutputFile;
+use crate::site::Totals;
+use record::{RECORD, Record};
+
+/// The folder of archived years, relative to the site root.
+pub const ARCHIVE_DIR: &str = "archive";
+
+/// What the home page and the year navigation show for an archived year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mark {
+    /// Snapshot day, `YYYY-MM-DD`.
+    pub date: String,
+    /// The figures as archived (the year may no longer have sources at all).
+    pub totals: Totals,
+}
+
+/// One archived year, read and verified.
+#[derive(Debug, Clone)]
+pub struct ArchivedYear {
+    pub year: u16,
+    pub record: Record,
+    /// Paths relative to the year folder, sorted.
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+/// Every usable archived year of a site.
+#[derive(Debug, Clone, Default)]
+pub struct Archives {
+    pub years: Vec<ArchivedYear>,
+}
+
+impl Archives {
+    /// Years as the templates mark them.
+    pub fn marks(&self) -> BTreeMap<u16, Mark> {
+        self.years
+            .iter()
+            .filter_map(|archived| {
+                let totals = archived.record.totals().ok()?;
+                let date = archived.record.date.clone();
+                Some((archived.year, Mark { date, totals }))
+            })
+            .collect()
+    }
+
+    /// Replace every rendered file under `YEAR/` by the archive's files, verbatim, so that the
+    /// published `YEAR/` is byte-identical to `archive/YEAR/`.
+    pub fn substitute(&self, files: &mut Vec<OutputFile>) {
+        let years: BTreeSet<String> = self.years.iter().map(|a| a.year.to_string()).collect();
+        files.retain(|file| {
+            let first = file.path.split('/').next().unwrap_or_default();
+            !(file.path.contains('/') && years.contains(first))
+        });
+        for archived in &self.years {
+            files.extend(archived.files.iter().map(|(path, bytes)| OutputFile {
+                path: format!("{}/{path}", archived.year),
+                bytes: bytes.clone(),
+            }));
+        }
+    }
+}
+
+/// Read every `archive/YEAR/` (except `skip`, the year being re-snapshotted), verify it against
+/// its manifest, and compare its record with `content/YEAR/`. Broken archives are errors and
+/// are left out; sources changed since the snapshot are warnings.
+pub fn load(root: &Path, skip: Option<u16>) -> (Archives, Vec<Diagnostic>) {
+    let mut archives = Archives::default();
+    let mut diagnostics = Vec::new();
+    let folder = root.join(ARCHIVE_DIR);
+    let years = match archived_years(&folder) {
+        Ok(years) => years,
+        Err(problem) => return (archives, vec![problem]),
+    };
+    for year in years.into_iter().filter(|year| Some(*year) != skip) {
+        match load_year(&folder.join(year.to_string()), year) {
+            Ok(archived) => {
+                diagnostics.extend(source_warnings(root, &archived.record));
+                archives.years.push(archived);
+            }
+            Err(problems) => diagnostics.extend(problems),
+        }
+    }
+    (archives, diagnostics)
+}
+
+/// The 4-digit folder names under `archive/`, ascending. Files (such as `YEAR.tar.gz`) and
+/// other folders are not archives and are left alone.
+fn archived_years(folder: &Path) -> Result<Vec<u16>, Diagnostic> {
+    if !folder.is_dir() {
+        return Ok(Vec::new());
+    }
+    let unreadable =
+        |err: std::io::Error| Diagnostic::error(ARCHIVE_DIR, "", format!("cannot read: {err}"));
+    let mut years = Vec::new();
+    for entry in fs::read_dir(folder).map_err(unreadable)? {
+        let entry = entry.map_err(unreadable)?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_year = name.len() == 4 && name.bytes().all(|b| b.is_ascii_digit());
+        if is_year && entry.path().is_dir() {
+            if let Ok(year) = name.parse::<u16>() {
+                years.push(year);
+            }
+        }
+    }
+    years.sort_unstable();
+    Ok(years)
+}
+
+fn shown(year: u16, path: &str) -> PathBuf {
+    Path::new(ARCHIVE_DIR).join(year.to_string()).join(path)
+}
+
+/// Read and verify one archived year.
+fn load_year(folder: &Path, year: u16) -> Result<ArchivedYear, Vec<Diagnostic>> {
+    let error =
+        |path: &str, message: String| vec![Diagnostic::error(shown(year, path), "", message)];
+    let files = verify::read_tree(folder).map_err(|message| error("", message))?;
+    let advice = format!(
+        "restore archive/{year}/ from version control, or take a new snapshot with `disclose snapshot {year} --force`"
+    );
+    if !files.contains_key(MANIFEST) {
+        return Err(error(
+            MANIFEST,
+            format!("missing: archive/{year}/ has no manifest, so it cannot be trusted; {advice}"),
+        ));
+    }
+    let report = verify::verify_files(&files);
+    if !report.problems.is_empty() {
+        return Err(report
+            .problems
+            .iter()
+            .map(|problem| {
+                let what = match problem.kind {
+                    verify::Kind::Malformed => "unreadable manifest line".to_string(),
+                    kind => format!("{kind} since the snapshot"),
+                };
+                let message = format!(
+                    "{what} (see archive/{year}/{MANIFEST}); nothing was published; {advice}"
+                );
+                Diagnostic::error(shown(year, &problem.path), "", message)
+            })
+            .collect());
+    }
+    let text = files
+        .get(RECORD)
+        .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
+        .ok_or_else(|| {
+            error(
+                RECORD,
+                format!("missing: the snapshot record is gone; {advice}"),
+            )
+        })?;
+    let record = Record::from_toml(&text).map_err(|err| error(RECORD, err))?;
+    if record.year != year {
+        return Err(error(
+            RECORD,
+            format!("records year {} but sits in archive/{year}/", record.year),
+        ));
+    }
+    record.totals().map_err(|err| error(RECORD, err))?;
+    Ok(ArchivedYear {
+        year,
+        record,
+        files,
+    })
+}
+
+/// A warning for each file of `content/YEAR/` that changed, appeared or went away since the
+/// snapshot. None when the folder is gone altogether: retiring the sources of an archived year
+/// is allowed, the archive is the publication.
+fn source_warnings(root: &Path, record: &Record) -> Vec<Diagnostic> {
+    let year = record.year;
+    let content = root.join("content").join(year.to_string());
+    if !content.is_dir() {
+        return Vec::new();
+    }
+    let current = match record::hash_sources(root, year) {
+        Ok(current) => current,
+        Err(message) => return vec![Diagnostic::warning(content, "", message)],
+    };
+    if record::combined_hash(&current) == record.sources_sha256 {
+        return Vec::new();
+    }
+    let before: BTreeMap<&str, &str> = record
+        .sources
+        .iter()
+        .map(|s| (s.path.as_str(), s.sha256.as_str()))
+        .collect();
+    let now: BTreeMap<&str, &str> = current
+        .iter()
+        .map(|s| (s.path.as_str(), s.sha256.as_str()))
+        .collect();
+    let tail = format!(
+        "since {year} was archived on {}; the site keeps publishing archive/{year}/ unchanged; to publish the new sources run `disclose snapshot {year} --force`",
+        record.date
+    );
+    let mut warnings = Vec::new();
+    for (path, hash) in &now {
+        match before.get(path) {
+            Some(old) if old == hash => {}
+            Some(_) => warnings.push(Diagnostic::warning(*path, "", format!("changed {tail}"))),
+            None => warnings.push(Diagnostic::warning(*path, "", format!("added {tail}"))),
+        }
+    }
+    for path in before.keys().filter(|path| !now.contains_key(*path)) {
+        warnings.push(Diagnostic::warning(*path, "", format!("removed {tail}")));
+    }
+    if warnings.is_empty() {
+        warnings.push(Diagnostic::warning(
+            format!("content/{year}"),
+            "",
+            format!("does not match the sources recorded in archive/{year}/{RECORD}; {tail}"),
+        ));
+    }
+    warnings
+}
