@@ -150,3 +150,38 @@ fn year_and_declaration_pages_are_pinned() {
         page("2023/ke-ji-gong-zuo-zhe-zhi-jia-jian-she/index.html")
     );
 }
+
+/// The charts draw the same numbers as the year page's tables.
+#[test]
+fn chart_numbers_equal_the_tables() {
+    let out = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+    let public = out.path().join("public");
+    disclose(&["--root", &path(repo()), "build", "--out", &path(&public)]).assert_ok();
+    let html = fs::read_to_string(public.join("2023/index.html")).unwrap_or_default();
+    let document = scraper::Html::parse_document(&html);
+    let texts = |css: &str| -> Vec<String> {
+        let selector = scraper::Selector::parse(css).unwrap_or_else(|err| panic!("{err}"));
+        document.select(&selector).map(|node| node.text().collect::<String>()).collect()
+    };
+    let pairs = |labels: Vec<String>, values: Vec<String>| -> Vec<(String, String)> {
+        let mut pairs: Vec<(String, String)> = labels.into_iter().zip(values).collect();
+        pairs.sort();
+        pairs
+    };
+    let chart = |id: &str| {
+        pairs(
+            texts(&format!("svg[aria-labelledby^={id}] .chart-label")),
+            texts(&format!("svg[aria-labelledby^={id}] .chart-value")),
+        )
+    };
+    let table = |id: &str, column: usize| {
+        pairs(
+            texts(&format!("#{id} tbody th")),
+            texts(&format!("#{id} tbody tr td:nth-of-type({column})")),
+        )
+    };
+    let annual_chart = chart("chart-annual");
+    assert_eq!(annual_chart.len(), 15);
+    assert_eq!(annual_chart, table("declarations", 3), "bars vs the declarations table");
+    assert_eq!(chart("chart-sources"), table("by-category", 2), "category bars vs the category table");
+}
