@@ -3,6 +3,7 @@
 //!
 //! The pipeline, readable top to bottom in [`build`]:
 //! [`content`] (load, with spans) → [`validate`] → [`site`] (aggregate) → [`render`] (tera) →
+//! [`export`] and [`feeds`] (open data, feed, sitemap) →
 //! [`output`] (staging, manifest, swap).
 
 pub mod build;
@@ -10,6 +11,8 @@ pub mod cli;
 pub mod content;
 pub mod declaration;
 pub mod diagnostics;
+pub mod export;
+pub mod feeds;
 pub mod fields;
 pub mod import;
 pub mod init;
