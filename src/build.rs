@@ -134,6 +134,8 @@ pub fn render_to_memory(options: &BuildOptions) -> Result<Rendered, BuildError> 
         .map_err(|problem| BuildError::Invalid(single(problem)))?;
     let extras = timings.time("open data", || crate::export::open_data(&site, &files));
     files.extend(extras.map_err(|problem| BuildError::Invalid(single(problem)))?);
+    let index = timings.time("search", || crate::search::index(&files));
+    files.extend(index.map_err(|problem| BuildError::Invalid(single(problem)))?);
     let statics = timings
         .time("static", || read_static(&options.root))
         .map_err(BuildError::Invalid)?;

@@ -3,7 +3,7 @@
 //!
 //! The pipeline, readable top to bottom in [`build`]:
 //! [`content`] (load, with spans) → [`validate`] → [`site`] (aggregate) → [`render`] (tera) →
-//! [`export`] and [`feeds`] (open data, feed, sitemap) →
+//! [`export`], [`feeds`] and [`search`] (open data, feed, sitemap, search index) →
 //! [`output`] (staging, manifest, swap).
 
 pub mod build;
@@ -22,6 +22,7 @@ pub mod model;
 pub mod money;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod site;
 pub mod target;
 pub mod validate;

@@ -1,4 +1,4 @@
-//! Open data, feed and sitemap of a real fixture site built in-process: exact CSV
+//! Open data, feed, sitemap and search index of a real fixture site built in-process: exact CSV
 //! bytes and sums, the data package checked by the Frictionless validator, XML parsed against
 //! its namespaces, and two builds compared byte for byte.
 
@@ -286,7 +286,31 @@ fn sitemap_lists_every_page_with_absolute_urls() {
 }
 
 #[test]
-fn two_builds_are_byte_identical() {
+fn search_index_covers_declaration_pages_and_every_page_has_the_box() {
+    let (_dir, files) = built();
+    for needed in ["pagefind/pagefind.js", "pagefind/pagefind-entry.json"] {
+        assert!(files.contains_key(needed), "{needed}");
+    }
+    assert!(files.keys().any(|p| p.starts_with("pagefind/fragment/")));
+    assert!(files.keys().any(|p| p.starts_with("pagefind/wasm.")));
+    assert!(!files.keys().any(|p| p.starts_with("pagefind/pagefind-ui")));
+    let entry = text(&files, "pagefind/pagefind-entry.json");
+    assert!(
+        entry.contains("\"page_count\":5") || entry.contains("\"page_count\": 5"),
+        "{entry}"
+    );
+    for page in ["index.html", "2023/index.html", "2023/ke-pu/index.html"] {
+        let html = text(&files, page);
+        assert!(
+            html.contains("for=site-search") || html.contains("for=\"site-search\""),
+            "{page}"
+        );
+        assert!(html.contains("search.js"), "{page}");
+    }
+}
+
+#[test]
+fn two_builds_are_byte_identical_index_included() {
     let (_one, first) = built();
     let (_two, second) = built();
     assert_eq!(

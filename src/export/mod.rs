@@ -17,7 +17,7 @@ use crate::render::OutputFile;
 use crate::site::Site;
 
 /// Everything a build adds beside the pages: the open data, `feed.xml` and `sitemap.xml` (which
-/// lists the pages among `pages`).
+/// lists the pages among `pages`). The search index is built separately, in [`crate::search`].
 pub fn open_data(site: &Site, pages: &[OutputFile]) -> Result<Vec<OutputFile>, Diagnostic> {
     fn xml_failed(path: &'static str) -> impl Fn(std::io::Error) -> Diagnostic {
         move |err| Diagnostic::error(path, "", format!("cannot write: {err}"))
