@@ -329,3 +329,41 @@ fn write_fixture_build() {
     fixture::write_site(&out.join("site"));
     build(&BuildOptions::new(out.join("site")), &out.join("public")).expect("builds");
 }
+
+/// A part of the year's workbook, as text.
+fn workbook_part(files: &BTreeMap<String, Vec<u8>>, year: &str, part: &str) -> String {
+    let bytes = &files[&format!("{year}/declarations.xlsx")];
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip file");
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name(part).expect(part), &mut text)
+        .expect("UTF-8");
+    text
+}
+
+#[test]
+fn workbook_has_both_tables_and_keeps_targets_as_text() {
+    let (_dir, files) = built();
+    let book = workbook_part(&files, "2022", "xl/workbook.xml");
+    assert!(
+        book.contains("name=\"申报表\"") && book.contains("name=\"绩效指标\""),
+        "{book}"
+    );
+    let strings = workbook_part(&files, "2022", "xl/sharedStrings.xml");
+    assert!(
+        strings.contains("<t>=4(次)</t>"),
+        "a target starting with = is text"
+    );
+    for sheet in ["xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"] {
+        assert!(
+            !workbook_part(&files, "2022", sheet).contains("<f>"),
+            "no formulas in {sheet}"
+        );
+    }
+    let created = workbook_part(&files, "2023", "docProps/core.xml");
+    assert!(created.contains("2023-01-01T00:00:00Z"), "{created}");
+    let declarations = workbook_part(&files, "2023", "xl/worksheets/sheet1.xml");
+    assert!(
+        declarations.contains("<v>602500</v>"),
+        "amounts are numbers in 元"
+    );
+}

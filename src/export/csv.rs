@@ -6,8 +6,6 @@
 //! drift apart. Column names are the content files' field names (ASCII, stable for scripts); the
 //! Chinese labels of the form go into the schema's titles.
 
-use rust_decimal::Decimal;
-
 use crate::model::{Declaration, SiteConfig};
 use crate::money::{Amount, plain_yuan};
 use crate::render::markdown::to_plain_text;
@@ -115,6 +113,15 @@ pub fn declarations(config: &SiteConfig, rows: &[Declaration]) -> Result<Vec<u8>
 pub fn indicators(rows: &[Declaration]) -> Result<Vec<u8>, csv::Error> {
     let mut writer = writer();
     writer.write_record(INDICATOR_COLUMNS.iter().map(|column| column.name))?;
+    for record in indicator_records(rows) {
+        writer.write_record(record)?;
+    }
+    finish(writer)
+}
+
+/// The cells of the indicators table, in [`INDICATOR_COLUMNS`] order.
+pub fn indicator_records(rows: &[Declaration]) -> Vec<Vec<String>> {
+    let mut records = Vec::new();
     for declaration in rows {
         for (index, indicator) in declaration.indicators.iter().enumerate() {
             let (kind, sign, number, unit, qualitative) = match &indicator.target {
@@ -135,7 +142,7 @@ pub fn indicators(rows: &[Declaration]) -> Result<Vec<u8>, csv::Error> {
                     indicator.target_text.clone(),
                 ),
             };
-            writer.write_record([
+            records.push(vec![
                 declaration.year.to_string(),
                 declaration.slug.clone(),
                 (index + 1).to_string(),
@@ -148,13 +155,14 @@ pub fn indicators(rows: &[Declaration]) -> Result<Vec<u8>, csv::Error> {
                 number,
                 unit,
                 qualitative,
-            ])?;
+            ]);
         }
     }
-    finish(writer)
+    records
 }
 
-fn declaration_record(config: &SiteConfig, declaration: &Declaration) -> Vec<String> {
+/// The cells of one row of the declarations table, in [`DECLARATION_COLUMNS`] order.
+pub fn declaration_record(config: &SiteConfig, declaration: &Declaration) -> Vec<String> {
     let funding = &declaration.funding;
     let yuan = |amount: &Option<Amount>| amount.as_ref().map_or_else(String::new, amount_text);
     let text = |value: &Option<String>| value.clone().unwrap_or_default();
@@ -195,16 +203,6 @@ fn declaration_record(config: &SiteConfig, declaration: &Declaration) -> Vec<Str
 /// `1800000.00`: exact, in 元, two decimals (a 万元 form's four decimals are whole 元).
 fn amount_text(amount: &Amount) -> String {
     plain_yuan(amount.yuan)
-}
-
-/// Sum of an amount column as it is written in a CSV, for checks and tests. `None` when a cell is
-/// not a plain decimal.
-pub fn sum_column<'a>(cells: impl IntoIterator<Item = &'a str>) -> Option<Decimal> {
-    cells
-        .into_iter()
-        .filter(|cell| !cell.is_empty())
-        .map(|cell| cell.parse::<Decimal>().ok())
-        .sum()
 }
 
 fn writer() -> csv::Writer<Vec<u8>> {

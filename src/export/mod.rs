@@ -2,7 +2,8 @@
 //! package, plus the same rows for each declaration on its own.
 //!
 //! Files (paths relative to the output root):
-//! - `YEAR/declarations.csv`, `YEAR/indicators.csv`, `YEAR/datapackage.json`;
+//! - `YEAR/declarations.csv`, `YEAR/indicators.csv`, `YEAR/datapackage.json`, and
+//!   `YEAR/declarations.xlsx` (both tables as sheets, for Excel);
 //! - `YEAR/SLUG/declaration.csv`, `YEAR/SLUG/indicators.csv`: that declaration's rows with the same
 //!   columns, for a reader who wants one project in Excel without filtering a table.
 //!
@@ -10,6 +11,7 @@
 
 pub mod csv;
 pub mod datapackage;
+pub mod xlsx;
 
 use crate::diagnostics::Diagnostic;
 use crate::feeds;
@@ -33,6 +35,7 @@ pub const DECLARATIONS_CSV: &str = "declarations.csv";
 pub const INDICATORS_CSV: &str = "indicators.csv";
 pub const DECLARATION_CSV: &str = "declaration.csv";
 pub const DATAPACKAGE: &str = "datapackage.json";
+pub const WORKBOOK: &str = "declarations.xlsx";
 
 /// Every open-data file of the site.
 pub fn export_site(site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
@@ -52,6 +55,14 @@ pub fn export_site(site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
             path: format!("{prefix}/{DATAPACKAGE}"),
             bytes: datapackage::datapackage(&site.config, year),
         });
+        let path = format!("{prefix}/{WORKBOOK}");
+        match xlsx::workbook(&site.config, year) {
+            Ok(bytes) => files.push(OutputFile { path, bytes }),
+            Err(err) => {
+                let message = format!("cannot write the workbook: {err}");
+                return Err(Diagnostic::error(path, "", message));
+            }
+        }
         for declaration in all {
             let one = std::slice::from_ref(declaration);
             let folder = format!("{prefix}/{}", declaration.slug);
