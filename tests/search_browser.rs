@@ -90,12 +90,26 @@ fn typing_chinese_and_latin_finds_the_right_declarations() {
     }
     let site = tempfile::tempdir().expect("temp dir");
     fixture::write_site(site.path());
-    let report = search(site.path(), &["科普", "学会", "robotics"]);
+    let report = search(
+        site.path(),
+        &["科普", "学会", "robotics", "教育中心", "Lectures"],
+    );
     assert_eq!(report["label"], "搜索项目");
     assert_eq!(titles(&report, "科普"), sorted(fixture::KEPU), "{report}");
     assert_eq!(titles(&report, "学会"), sorted(fixture::XUEHUI), "{report}");
     assert_eq!(
         titles(&report, "robotics"),
+        ["STEM Outreach Programme"],
+        "{report}"
+    );
+    // 主管部门 and indicator names are searched too.
+    assert_eq!(
+        titles(&report, "教育中心"),
+        sorted(&[fixture::KEPU[1]]),
+        "{report}"
+    );
+    assert_eq!(
+        titles(&report, "Lectures"),
         ["STEM Outreach Programme"],
         "{report}"
     );

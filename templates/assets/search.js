@@ -36,6 +36,8 @@
 
   function show(query, results) {
     output.textContent = '';
+    // Which query the list answers (tests wait for it; a late answer never replaces a newer one).
+    output.setAttribute('data-query', query);
     if (!query) return;
     var status = document.createElement('p');
     status.className = 'search-status';

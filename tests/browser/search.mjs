@@ -57,16 +57,15 @@ function serve(root) {
 async function resultsFor(page, query) {
   await page.fill('#site-search', '');
   await page.type('#site-search', query, { delay: 30 });
+  // search.js marks the list with the query it answers.
   await page.waitForFunction(
     (q) => {
-      const status = document.querySelector('.search-results .search-status');
-      return status && document.querySelector('#site-search').value === q;
+      const output = document.querySelector('.search-results');
+      return output && output.getAttribute('data-query') === q && output.querySelector('.search-status');
     },
     query,
     { timeout: 15000 },
   );
-  // Let a late answer for a previous keystroke settle, then read what the reader sees.
-  await page.waitForTimeout(400);
   return page.$$eval('.search-results li > a', (links) =>
     links.map((a) => ({ title: a.textContent, href: a.getAttribute('href') })),
   );
