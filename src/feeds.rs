@@ -217,3 +217,25 @@ fn uuid_urn(parts: &[&str]) -> String {
         &hex[20..]
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_stable_version_8_uuids() {
+        let id = uuid_urn(&["测试科协", "2023", "ke-pu"]);
+        assert_eq!(id, uuid_urn(&["测试科协", "2023", "ke-pu"]));
+        assert_ne!(id, uuid_urn(&["测试科协", "2023", "ke-p"]));
+        let hex = id.strip_prefix("urn:uuid:").expect("urn");
+        let groups: Vec<usize> = hex.split('-').map(str::len).collect();
+        assert_eq!(groups, [8, 4, 4, 4, 12]);
+        assert_eq!(&hex[14..15], "8", "version 8");
+        assert!(matches!(&hex[19..20], "8" | "9" | "a" | "b"), "RFC variant");
+    }
+
+    #[test]
+    fn characters_xml_cannot_carry_are_dropped() {
+        assert_eq!(clean("a\u{1}b\tc\nd\u{fffe}"), "ab\tc\nd");
+    }
+}

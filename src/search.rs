@@ -20,6 +20,10 @@ use crate::render::OutputFile;
 /// The folder of the index in the output.
 pub const BUNDLE_DIR: &str = "pagefind";
 
+/// Parts of a page that are the site's, not the declaration's: a query for 下载 or CSV should not
+/// match every page.
+const NOT_CONTENT: &[&str] = &[".breadcrumbs", ".downloads", ".draft-banner", ".search"];
+
 /// Pagefind's ready-made UI bundles: the site ships its own small search box instead.
 const UNUSED_PREFIXES: &[&str] = &[
     "pagefind-ui.",
@@ -44,6 +48,7 @@ async fn index_pages(pages: &[&OutputFile]) -> Result<Vec<OutputFile>, Diagnosti
     let options = PagefindServiceConfig::builder()
         .force_language("zh".to_string())
         .root_selector("main".to_string())
+        .exclude_selectors(NOT_CONTENT.iter().map(|s| s.to_string()).collect())
         .keep_index_url(false)
         .build();
     let mut index = PagefindIndex::new(Some(options))

@@ -92,7 +92,7 @@ fn typing_chinese_and_latin_finds_the_right_declarations() {
     fixture::write_site(site.path());
     let report = search(
         site.path(),
-        &["科普", "学会", "robotics", "教育中心", "Lectures"],
+        &["科普", "学会", "robotics", "教育中心", "Lectures", "下载"],
     );
     assert_eq!(report["label"], "搜索项目");
     assert_eq!(titles(&report, "科普"), sorted(fixture::KEPU), "{report}");
@@ -113,6 +113,8 @@ fn typing_chinese_and_latin_finds_the_right_declarations() {
         ["STEM Outreach Programme"],
         "{report}"
     );
+    // The page's own furniture (download links, breadcrumbs) is not indexed.
+    assert!(titles(&report, "下载").is_empty(), "{report}");
 }
 
 #[test]
