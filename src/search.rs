@@ -3,9 +3,10 @@
 //! search box (`assets/search.js`, wired up in `base.html`) loads them in the reader's browser,
 //! so search works on any static host, or offline from a local server, with nothing on a server.
 //!
-//! Why Pagefind: it segments Chinese with its `extended` feature (so 科普 finds 科普活动), handles
-//! Latin text with stemming, and loads only the index chunks a query needs. The whole index is
-//! forced to one language (`zh`), so a page in English words still lands in the one index.
+//! Why Pagefind: it segments Chinese with its `extended` feature (so 科普 finds 科普活动), matches
+//! Latin words by prefix, and the browser loads only the index chunks a query needs. The whole
+//! index is forced to one language (`zh`), so a page with English words lands in the same index
+//! (Latin words are therefore not stemmed: `lecture` finds `lectures` by prefix, not the reverse).
 //!
 //! Only declaration pages (`YEAR/SLUG/index.html`) are indexed, from their `<main>`: a result is
 //! always a declaration. Pages are fed in path order, and Pagefind names its files by content
