@@ -141,11 +141,20 @@ pub fn render_to_memory(options: &BuildOptions) -> Result<Rendered, BuildError> 
             render::render_site(&site, &theme, &render_options)
         })
         .map_err(|problem| BuildError::Invalid(single(problem)))?;
+    let invalid = |problem| BuildError::Invalid(single(problem));
+    let year_data = timings.time("open data", || crate::export::export_site(&site));
+    files.extend(year_data.map_err(invalid)?);
+    // Archived years replace whatever was rendered for them before anything is derived from the
+    // page list, so the feed, sitemap and search index cover the archived pages as published.
+    archives.substitute(&mut files);
+    let feeds = timings.time("feeds", || crate::export::feed_and_sitemap(&site, &files));
+    files.extend(feeds.map_err(invalid)?);
+    let index = timings.time("search", || crate::search::index(&files));
+    files.extend(index.map_err(invalid)?);
     let statics = timings
         .time("static", || read_static(&options.root))
         .map_err(BuildError::Invalid)?;
     merge_static(&mut files, statics).map_err(BuildError::Invalid)?;
-    archives.substitute(&mut files);
     files.push(timings.time("manifest", || manifest_for(&files)));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Rendered {

@@ -3,6 +3,7 @@
 //!
 //! The pipeline, readable top to bottom in [`build`]:
 //! [`content`] (load, with spans) → [`validate`] → [`site`] (aggregate) → [`render`] (tera) →
+//! [`export`], [`feeds`] and [`search`] (open data, feed, sitemap, search index) →
 //! [`output`] (staging, manifest, swap).
 
 pub mod archive;
@@ -11,6 +12,8 @@ pub mod cli;
 pub mod content;
 pub mod declaration;
 pub mod diagnostics;
+pub mod export;
+pub mod feeds;
 pub mod fields;
 pub mod history;
 pub mod import;
@@ -21,6 +24,7 @@ pub mod model;
 pub mod money;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod site;
 pub mod target;
 pub mod validate;

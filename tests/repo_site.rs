@@ -161,7 +161,10 @@ fn chart_numbers_equal_the_tables() {
     let document = scraper::Html::parse_document(&html);
     let texts = |css: &str| -> Vec<String> {
         let selector = scraper::Selector::parse(css).unwrap_or_else(|err| panic!("{err}"));
-        document.select(&selector).map(|node| node.text().collect::<String>()).collect()
+        document
+            .select(&selector)
+            .map(|node| node.text().collect::<String>())
+            .collect()
     };
     let pairs = |labels: Vec<String>, values: Vec<String>| -> Vec<(String, String)> {
         let mut pairs: Vec<(String, String)> = labels.into_iter().zip(values).collect();
@@ -182,6 +185,14 @@ fn chart_numbers_equal_the_tables() {
     };
     let annual_chart = chart("chart-annual");
     assert_eq!(annual_chart.len(), 15);
-    assert_eq!(annual_chart, table("declarations", 3), "bars vs the declarations table");
-    assert_eq!(chart("chart-sources"), table("by-category", 2), "category bars vs the category table");
+    assert_eq!(
+        annual_chart,
+        table("declarations", 3),
+        "bars vs the declarations table"
+    );
+    assert_eq!(
+        chart("chart-sources"),
+        table("by-category", 2),
+        "category bars vs the category table"
+    );
 }

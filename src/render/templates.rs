@@ -34,6 +34,10 @@ pub const BUILTIN_ASSETS: &[(&str, &[u8])] = &[
         "favicon.svg",
         include_bytes!("../../templates/assets/favicon.svg"),
     ),
+    (
+        "search.js",
+        include_bytes!("../../templates/assets/search.js"),
+    ),
 ];
 
 /// Compiled templates plus the asset files to publish.
