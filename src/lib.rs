@@ -19,6 +19,7 @@ pub mod model;
 pub mod money;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod target;
 pub mod validate;
