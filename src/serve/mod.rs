@@ -25,7 +25,6 @@ use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use crate::diagnostics::display_path;
 use state::{Builder, Snapshot};
 use terminal::Terminal;
 use watch::{Rebuilder, Signal};
@@ -107,6 +106,12 @@ impl Server {
         let terminal = Terminal {
             quiet: options.quiet,
         };
+        let url = format!("http://{addr}/");
+        terminal.serving(
+            &url,
+            &options.root.display().to_string(),
+            addr.ip().is_loopback(),
+        );
         // Watch before the first build, so an edit made while it runs is not lost.
         let (signals, received) = mpsc::channel();
         let watcher = watch::watch(&root, signals.clone())?;
@@ -136,16 +141,10 @@ impl Server {
             rebuilder: Some(rebuilder),
             http: Some(http),
         };
-        terminal.serving(
-            &server.url(),
-            &display_path(&options.root),
-            addr.ip().is_loopback(),
-        );
         if options.open {
-            if let Err(err) = open::that_detached(server.url()) {
+            if let Err(err) = open::that_detached(&url) {
                 terminal.note(&format!(
-                    "cannot open a browser: {err}; open {} yourself",
-                    server.url()
+                    "cannot open a browser: {err}; open {url} yourself"
                 ));
             }
         }

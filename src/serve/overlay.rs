@@ -16,6 +16,8 @@ const BOX_STYLE: &str = "position:fixed;left:0;right:0;bottom:0;z-index:21474836
 max-height:60vh;overflow:auto;margin:0;padding:1em 1.5em;font:14px/1.5 monospace;\
 box-shadow:0 -2px 12px rgba(0,0,0,.4);";
 const ERROR_STYLE: &str = "background:#fff0f0;color:#5c0000;border-top:4px solid #c00;";
+/// Lets a reader put the overlay away to read what is under it; the next build brings it back.
+const CLOSE: &str = r#"<button type="button" onclick="this.parentElement.hidden=true" style="float:right;margin-left:1em;font:inherit;cursor:pointer">关闭</button>"#;
 const WARNING_STYLE: &str = "background:#fffbe6;color:#4d3800;border-top:4px solid #d9a400;";
 
 /// The overlay for `snapshot`: hidden when the latest build was clean.
@@ -34,7 +36,7 @@ pub fn render(snapshot: &Snapshot) -> String {
         (WARNING_STYLE, "警告（不影响发布，建议修正）：")
     };
     let mut html = format!(
-        r#"<div id="{OVERLAY_ID}" role="alert" data-failed="{}" style="{BOX_STYLE}{colours}"><p style="margin:0 0 .5em;font-weight:bold">{heading}</p><ul style="margin:0;padding-left:1.2em">"#,
+        r#"<div id="{OVERLAY_ID}" role="alert" data-failed="{}" style="{BOX_STYLE}{colours}">{CLOSE}<p style="margin:0 0 .5em;font-weight:bold">{heading}</p><ul style="margin:0;padding-left:1.2em">"#,
         snapshot.failed
     );
     for diagnostic in &snapshot.diagnostics {
