@@ -39,6 +39,8 @@ pub struct Outcome {
     pub took: Duration,
     /// Declarations and files of a good build; `None` when it failed.
     pub built: Option<(usize, usize)>,
+    /// Where the time went (`load 3.1 ms, render 40.2 ms, …`), so a slow preview can be explained.
+    pub phases: String,
 }
 
 /// Builds the preview and numbers the builds.
@@ -81,6 +83,7 @@ impl Builder {
         match result {
             Ok(rendered) => {
                 let built = Some((rendered.declarations, rendered.files.len()));
+                let phases = rendered.timings.summary();
                 let files = rendered
                     .files
                     .into_iter()
@@ -92,7 +95,14 @@ impl Builder {
                     failed: false,
                     diagnostics: rendered.diagnostics.into_iter().collect(),
                 };
-                (snapshot, Outcome { took, built })
+                (
+                    snapshot,
+                    Outcome {
+                        took,
+                        built,
+                        phases,
+                    },
+                )
             }
             Err(err) => {
                 let snapshot = Snapshot {
@@ -101,7 +111,12 @@ impl Builder {
                     failed: true,
                     diagnostics: failure_diagnostics(err),
                 };
-                (snapshot, Outcome { took, built: None })
+                let outcome = Outcome {
+                    took,
+                    built: None,
+                    phases: String::new(),
+                };
+                (snapshot, outcome)
             }
         }
     }

@@ -48,7 +48,8 @@ impl Terminal {
             Some((declarations, files)) => {
                 let warnings = snapshot.diagnostics.len();
                 println!(
-                    "built {declarations} declarations, {files} files in {millis:.1} ms{}",
+                    "built {declarations} declarations, {files} files in {millis:.1} ms ({}){}",
+                    outcome.phases,
                     match warnings {
                         0 => String::new(),
                         1 => ", 1 warning".into(),
