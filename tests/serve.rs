@@ -87,6 +87,51 @@ fn the_reload_event_is_sent_after_the_new_build_is_in_place() {
 }
 
 #[test]
+fn a_rebuild_waits_until_the_writes_finish() {
+    let site = Site::new();
+    // A long debounce makes the pauses between the chunks below clearly shorter than it,
+    // even on a loaded machine.
+    let options = ServeOptions {
+        port: 0,
+        quiet: true,
+        debounce: Duration::from_millis(600),
+        ..ServeOptions::new(site.root())
+    };
+    let server = Server::start(options).expect("serve starts");
+    let url = format!("http://{}/__disclose/events", server.addr());
+    let mut events = agent().get(&url).call().expect("event stream");
+    let mut lines = BufReader::new(events.body_mut().as_reader()).lines();
+    let mut next_data = move || loop {
+        let line = lines.next().expect("an event").expect("readable");
+        if let Some(data) = line.strip_prefix("data:") {
+            break data.trim().to_string();
+        }
+    };
+    assert!(
+        next_data().contains(r#""reload":true"#),
+        "the current build"
+    );
+
+    // Save the declaration in three chunks; the first two alone are broken TOML.
+    let text = declaration("甲项目 分段写入", "");
+    let (head, tail) = text.split_at(text.find("[funding]").expect("funding"));
+    let path = site.root().join("content/2023/alpha.toml");
+    let mut file = std::fs::File::create(&path).expect("open");
+    for chunk in [head, "[fund", &tail["[fund".len()..]] {
+        file.write_all(chunk.as_bytes()).expect("write");
+        file.flush().expect("flush");
+        std::thread::sleep(Duration::from_millis(60));
+    }
+    drop(file);
+    let data = next_data();
+    assert!(
+        data.contains(r#""reload":true"#),
+        "one good build after the last write, no failed one before it: {data}"
+    );
+    assert!(get(&server, PAGE).body.contains("甲项目 分段写入"));
+}
+
+#[test]
 fn new_renamed_and_deleted_files_are_picked_up() {
     let site = Site::new();
     let server = site.serve();
