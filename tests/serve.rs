@@ -341,6 +341,13 @@ fn content_types_are_right() {
     assert_eq!(csv.body, "名称,金额\n甲,1\n", "only HTML gets the script");
     let folder = get(&server, "/2023");
     assert_eq!(folder.status, 308, "a folder without its slash redirects");
+    let response = raw_get(&server, "//2023");
+    assert!(
+        response
+            .to_ascii_lowercase()
+            .contains("location: /2023/\r\n"),
+        "never to another host: {response}"
+    );
 }
 
 /// Send a request line as-is, so no client normalises the path first.

@@ -12,7 +12,7 @@ use axum::extract::State;
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use percent_encoding::percent_decode_str;
+use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
 use tokio::sync::watch;
 
 use super::reload::{self, EVENTS_PATH, PREFIX, SCRIPT_PATH};
@@ -28,6 +28,20 @@ pub fn router(snapshots: Snapshots) -> Router {
         .fallback(page)
         .with_state(snapshots)
 }
+
+/// What a path in a `Location` header must encode (non-ASCII is always encoded).
+const LOCATION_SET: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'\\')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
 
 /// Where a request path points in the site.
 #[derive(Debug, PartialEq, Eq)]
@@ -116,7 +130,9 @@ async fn page(State(snapshots): State<Snapshots>, method: Method, uri: Uri) -> R
             None => not_found(&snapshot),
         },
         Some(Target::Folder) => {
-            let location = format!("{raw}/");
+            // Built from the cleaned path, never the raw one: `//host/x` must not become a
+            // redirect to another host.
+            let location = format!("/{}/", utf8_percent_encode(&path, LOCATION_SET));
             let mut response = StatusCode::PERMANENT_REDIRECT.into_response();
             if let Ok(value) = HeaderValue::from_str(&location) {
                 response.headers_mut().insert(header::LOCATION, value);
