@@ -2,6 +2,8 @@
 #![allow(dead_code)]
 
 use std::fs;
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -132,4 +134,20 @@ pub fn wait_for(server: &Server, path: &str, what: &str, accept: impl Fn(&Got) -
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// Send a request line as-is, so no client normalises the path first.
+pub fn raw_get(server: &Server, path: &str) -> String {
+    let mut stream = TcpStream::connect(server.addr()).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    response
 }
