@@ -2,6 +2,7 @@
 //! this file only parses, calls, and prints.
 
 use std::io::Write;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -12,6 +13,7 @@ use crate::build::{self, BuildError, BuildOptions};
 use crate::diagnostics::Diagnostics;
 use crate::import;
 use crate::init;
+use crate::serve::{self, ServeOptions};
 
 /// Publish 财政项目支出绩效目标申报表 (project-expenditure performance-target declarations) as a
 /// static disclosure website.
@@ -103,6 +105,21 @@ pub enum Command {
         /// The folder to check, e.g. public or archive/2023.
         dir: PathBuf,
     },
+    /// Preview the site locally with drafts, a 预览 marker and live reload; writes nothing.
+    ///
+    /// Each saved change to site.toml, content/, templates/ or static/ rebuilds the site and
+    /// reloads open pages. A broken edit keeps the last good site and shows the problem over it.
+    Serve {
+        /// Port to listen on.
+        #[arg(long, default_value_t = serve::DEFAULT_PORT)]
+        port: u16,
+        /// Address to listen on; the default keeps the preview on this computer.
+        #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+        bind: IpAddr,
+        /// Open the preview in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
 }
 
 /// Run the parsed command; returns the process exit code.
@@ -143,6 +160,12 @@ pub fn run(cli: Cli) -> ExitCode {
             run_snapshot(&cli.root, &options)
         }
         Command::Verify { dir } => run_verify(&dir),
+        Command::Serve { port, bind, open } => run_serve(ServeOptions {
+            port,
+            bind,
+            open,
+            ..ServeOptions::new(&cli.root)
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -242,6 +265,13 @@ fn run_build(options: &BuildOptions, out: &Path) -> Result<(), String> {
         }
         Err(err) => Err(report_failure(err)),
     }
+}
+
+/// Serve until the process is stopped (Ctrl-C): nothing needs cleaning up, all is in memory.
+fn run_serve(options: ServeOptions) -> Result<(), String> {
+    let server = serve::Server::start(options).map_err(|err| err.to_string())?;
+    server.wait();
+    Ok(())
 }
 
 /// Print a failure's diagnostics and return the closing line.

@@ -1,0 +1,190 @@
+//! Edit-to-reload latency of `disclose serve`: the time from writing a declaration to the
+//! live-reload event reaching a connected client (which is sent only once the new build is in
+//! place). It includes the watcher's debounce (100 ms by default). Prints numbers; asserts
+//! nothing.
+//!
+//!   cargo bench --bench serve_reload            # release build
+//!   cargo bench --bench serve_reload -- 2000    # a smaller large site
+//!
+//! Sites: the repository's real `content/2023` (copied to a temp folder) when present, else a
+//! generated 15-declaration year standing in for it; and a generated site of 10,000
+//! declarations (ten years of 1,000).
+
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use disclose::serve::{ServeOptions, Server};
+
+const EDITS: usize = 5;
+
+fn main() {
+    let large: usize = std::env::args()
+        .skip(1)
+        .find_map(|arg| arg.parse().ok())
+        .unwrap_or(10_000);
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let small = tempfile::tempdir().expect("temp dir");
+    let (label, edited) = if repo.join("content/2023").is_dir() {
+        copy_repo_site(repo, small.path());
+        let first = first_toml(&small.path().join("content/2023")).expect("a 2023 declaration");
+        ("the real 2023 site", first)
+    } else {
+        generate(small.path(), 1, 15);
+        (
+            "a generated 15-declaration year (content/2023 not present)",
+            small.path().join("content/2023/p00000.toml"),
+        )
+    };
+    measure(label, small.path(), &edited);
+
+    let big = tempfile::tempdir().expect("temp dir");
+    generate(big.path(), large.div_ceil(1000), large.min(1000));
+    measure(
+        &format!("a generated {large}-declaration site"),
+        big.path(),
+        &big.path().join("content/2016/p00000.toml"),
+    );
+}
+
+fn measure(label: &str, root: &Path, edited: &Path) {
+    let options = ServeOptions {
+        port: 0,
+        quiet: true,
+        ..ServeOptions::new(root)
+    };
+    let started = Instant::now();
+    let server = Server::start(options).expect("serve starts");
+    let first_build = started.elapsed();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(600)))
+        .build()
+        .into();
+    let url = format!("{}__disclose/events", server.url());
+    let mut response = agent.get(&url).call().expect("event stream");
+    let mut lines = BufReader::new(response.body_mut().as_reader()).lines();
+    next_event(&mut lines); // the current build, sent at once to a client that names none
+    let original = fs::read_to_string(edited).expect("read the declaration");
+    let mut latencies = Vec::new();
+    for edit in 0..EDITS {
+        let text = original.replacen("name = \"", &format!("name = \"（第{edit}次修改）"), 1);
+        let written = Instant::now();
+        fs::write(edited, text).expect("write the declaration");
+        let data = next_event(&mut lines);
+        latencies.push(written.elapsed());
+        assert!(data.contains("\"reload\":true"), "the build failed: {data}");
+    }
+    latencies.sort();
+    let ms = |took: Duration| took.as_secs_f64() * 1000.0;
+    println!(
+        "{label}: first build and start {:.0} ms; edit → reload event over {EDITS} edits: \
+         median {:.0} ms, min {:.0} ms, max {:.0} ms",
+        ms(first_build),
+        ms(latencies[EDITS / 2]),
+        ms(latencies[0]),
+        ms(latencies[EDITS - 1]),
+    );
+    server.shutdown();
+}
+
+fn next_event(lines: &mut impl Iterator<Item = std::io::Result<String>>) -> String {
+    for line in lines {
+        let line = line.expect("read the event stream");
+        if let Some(data) = line.strip_prefix("data:") {
+            return data.trim().to_string();
+        }
+    }
+    panic!("the event stream ended");
+}
+
+fn copy_repo_site(repo: &Path, into: &Path) {
+    fs::copy(repo.join("site.toml"), into.join("site.toml")).expect("copy site.toml");
+    for folder in ["content/2023", "templates", "static"] {
+        let from = repo.join(folder);
+        for entry in walkdir::WalkDir::new(&from).into_iter().flatten() {
+            let relative = entry.path().strip_prefix(repo).expect("inside the repo");
+            let target = into.join(relative);
+            if entry.file_type().is_dir() {
+                fs::create_dir_all(&target).expect("create folder");
+            } else if entry.file_type().is_file() {
+                fs::copy(entry.path(), &target).expect("copy");
+            }
+        }
+    }
+}
+
+fn first_toml(folder: &Path) -> Option<std::path::PathBuf> {
+    let mut files: Vec<_> = fs::read_dir(folder)
+        .ok()?
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+        .collect();
+    files.sort();
+    files.into_iter().next()
+}
+
+/// `years` years from 2016 (or just 2023 for one year), `per_year` declarations each.
+fn generate(root: &Path, years: usize, per_year: usize) {
+    fs::write(
+        root.join("site.toml"),
+        "title = \"基准 项目支出绩效目标公开\"\nbase_url = \"/\"\nlanguage = \"zh-CN\"\npublisher = \"基准单位\"\n",
+    )
+    .expect("site.toml");
+    let first_year = if years == 1 { 2023 } else { 2016 };
+    for year in first_year..first_year + years {
+        let folder = root.join(format!("content/{year}"));
+        fs::create_dir_all(&folder).expect("content folder");
+        for index in 0..per_year {
+            let text = format!(
+                r#"name = "第{index}号项目 {year}"
+year = {year}
+nature = "其他经常性项目"
+category = "{category}"
+department = "基准单位"
+implementer = "基准单位第{unit}处"
+start = {year}-01-01
+end = {year}-12-31
+
+[funding]
+annual = "{annual}.00"
+appropriation = "{annual}.00"
+carryover = "0.00"
+other = "0.00"
+
+[goals]
+annual = "完成第{index}号项目的年度工作，提升服务质量。"
+
+[[indicators]]
+level1 = "产出指标"
+level2 = "数量指标"
+name = "完成活动数"
+target = "≥{index}(次)"
+
+[[indicators]]
+level1 = "产出指标"
+level2 = "时效指标"
+name = "完成时间"
+target = "{year}年12月底"
+
+[[indicators]]
+level1 = "效益指标"
+level2 = "社会效益指标"
+name = "社会影响"
+target = "有效提升"
+
+[[indicators]]
+level1 = "满意度指标"
+level2 = "服务对象满意度指标"
+name = "服务对象满意度"
+target = "≥85%"
+"#,
+                category = ["其他运转类", "事业发展类", "专项业务类"][index % 3],
+                unit = index % 7 + 1,
+                annual = 10_000 + index * 37,
+            );
+            fs::write(folder.join(format!("p{index:05}.toml")), text).expect("declaration");
+        }
+    }
+}

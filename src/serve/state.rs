@@ -1,0 +1,131 @@
+//! The site as the preview server holds it: the last good build, in memory, plus what the latest
+//! build said.
+//!
+//! A failed build never replaces the files: readers of the preview keep seeing the last good
+//! site while the overlay explains what is wrong. Every build, good or bad, gets a new token, so
+//! a browser can tell whether the page it shows is current.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::build::{self, BuildError, BuildOptions};
+use crate::diagnostics::Diagnostic;
+
+/// One state of the preview, shared read-only between the HTTP handlers.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    /// Changes with every build; the live-reload script compares it with the one in its page.
+    pub token: String,
+    /// The last good site by output path (`2023/x/index.html`). Empty until a build succeeds.
+    pub files: Arc<HashMap<String, Vec<u8>>>,
+    /// Whether the latest build failed (its errors are in `diagnostics`; `files` is older).
+    pub failed: bool,
+    /// Everything the latest build reported: errors when it failed, warnings otherwise.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Snapshot {
+    /// Whether any build has succeeded yet, i.e. whether there are pages to serve.
+    pub fn has_site(&self) -> bool {
+        !self.files.is_empty()
+    }
+}
+
+/// What one build did, for the terminal.
+#[derive(Debug)]
+pub struct Outcome {
+    pub took: Duration,
+    /// Declarations and files of a good build; `None` when it failed.
+    pub built: Option<(usize, usize)>,
+    /// Where the time went (`load 3.1 ms, render 40.2 ms, …`), so a slow preview can be explained.
+    pub phases: String,
+}
+
+/// Builds the preview and numbers the builds.
+#[derive(Debug)]
+pub struct Builder {
+    options: BuildOptions,
+    /// Distinguishes this server's tokens from those of an earlier run on the same port, so
+    /// a tab left open across a restart reloads instead of trusting a stale page.
+    run_id: u128,
+    generation: u64,
+}
+
+impl Builder {
+    /// Preview builds always include drafts, mark pages 预览, and link from `/` because the
+    /// preview is served at the root whatever `base_url` the release will use.
+    pub fn new(root: &Path) -> Self {
+        let run_id = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| since.as_nanos());
+        Builder {
+            options: BuildOptions {
+                base_url: Some("/".into()),
+                drafts: true,
+                strict: false,
+                preview: true,
+                ..BuildOptions::new(root)
+            },
+            run_id,
+            generation: 0,
+        }
+    }
+
+    /// Render the site through the same path as `build`; on failure keep `previous`' files.
+    pub fn build(&mut self, previous: &Snapshot) -> (Snapshot, Outcome) {
+        self.generation += 1;
+        let token = format!("{:x}-{}", self.run_id, self.generation);
+        let started = Instant::now();
+        let result = build::render_to_memory(&self.options);
+        let took = started.elapsed();
+        match result {
+            Ok(rendered) => {
+                let built = Some((rendered.declarations, rendered.files.len()));
+                let phases = rendered.timings.summary();
+                let files = rendered
+                    .files
+                    .into_iter()
+                    .map(|file| (file.path, file.bytes))
+                    .collect();
+                let snapshot = Snapshot {
+                    token,
+                    files: Arc::new(files),
+                    failed: false,
+                    diagnostics: rendered.diagnostics.into_iter().collect(),
+                };
+                (
+                    snapshot,
+                    Outcome {
+                        took,
+                        built,
+                        phases,
+                    },
+                )
+            }
+            Err(err) => {
+                let snapshot = Snapshot {
+                    token,
+                    files: Arc::clone(&previous.files),
+                    failed: true,
+                    diagnostics: failure_diagnostics(err),
+                };
+                let outcome = Outcome {
+                    took,
+                    built: None,
+                    phases: String::new(),
+                };
+                (snapshot, outcome)
+            }
+        }
+    }
+}
+
+/// A failed build as diagnostics, so the overlay and the terminal show every kind the same way.
+fn failure_diagnostics(err: BuildError) -> Vec<Diagnostic> {
+    match err {
+        BuildError::Invalid(diagnostics) => diagnostics.into_iter().collect(),
+        other => vec![Diagnostic::error(".", "", other.to_string())],
+    }
+}

@@ -1,0 +1,153 @@
+//! A temp-dir site, a real HTTP client, and waiting for a rebuild, shared by the serve tests.
+#![allow(dead_code)]
+
+use std::fs;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use disclose::serve::{ServeOptions, Server};
+
+pub const SITE_TOML: &str = r#"title = "测试局 项目支出绩效目标公开"
+base_url = "https://example.gov.cn/budget/"
+language = "zh-CN"
+publisher = "测试局"
+"#;
+
+/// A minimal valid declaration; `extra` is spliced in among the top-level keys.
+pub fn declaration(name: &str, extra: &str) -> String {
+    format!(
+        r#"name = "{name}"
+year = 2023
+department = "测试局"
+{extra}
+
+[funding]
+annual = "100.00"
+
+[[indicators]]
+level1 = "产出指标"
+level2 = "数量指标"
+name = "会议次数"
+target = "≥4(次)"
+"#
+    )
+}
+
+/// A site in a temp folder, with one declaration `content/2023/alpha.toml`.
+pub struct Site {
+    pub dir: tempfile::TempDir,
+}
+
+impl Site {
+    pub fn new() -> Site {
+        let site = Site {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
+        site.write("site.toml", SITE_TOML);
+        site.write("content/2023/alpha.toml", &declaration("甲项目 初稿", ""));
+        site
+    }
+
+    pub fn root(&self) -> PathBuf {
+        self.dir.path().join("site")
+    }
+
+    pub fn write(&self, relative: &str, text: &str) {
+        let path = self.root().join(relative);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).expect("create folder");
+        }
+        fs::write(&path, text).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+    }
+
+    pub fn remove(&self, relative: &str) {
+        let path = self.root().join(relative);
+        fs::remove_file(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+    }
+
+    /// Start a quiet in-process server on a free loopback port.
+    pub fn serve(&self) -> Server {
+        let options = ServeOptions {
+            port: 0,
+            quiet: true,
+            ..ServeOptions::new(self.root())
+        };
+        Server::start(options).expect("serve starts")
+    }
+}
+
+/// A fetched response.
+#[derive(Debug)]
+pub struct Got {
+    pub status: u16,
+    pub content_type: String,
+    pub body: String,
+}
+
+pub fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(Duration::from_secs(20)))
+        .build()
+        .into()
+}
+
+/// GET `path` (appended to the server's URL without its trailing slash).
+pub fn get(server: &Server, path: &str) -> Got {
+    let url = format!("http://{}{path}", server.addr());
+    let mut response = agent()
+        .get(&url)
+        .call()
+        .unwrap_or_else(|err| panic!("GET {url}: {err}"));
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(200 * 1024 * 1024)
+        .read_to_string()
+        .unwrap_or_default();
+    Got {
+        status: response.status().as_u16(),
+        content_type,
+        body,
+    }
+}
+
+/// Poll `path` until `accept` holds (the rebuild is debounced and runs in the background).
+pub fn wait_for(server: &Server, path: &str, what: &str, accept: impl Fn(&Got) -> bool) -> Got {
+    let started = Instant::now();
+    loop {
+        let got = get(server, path);
+        if accept(&got) {
+            return got;
+        }
+        if started.elapsed() > Duration::from_secs(20) {
+            panic!("{path}: waited 20 s for {what}; last response: {got:#?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Send a request line as-is, so no client normalises the path first.
+pub fn raw_get(server: &Server, path: &str) -> String {
+    let mut stream = TcpStream::connect(server.addr()).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    response
+}
