@@ -59,21 +59,8 @@ fn item(diagnostic: &Diagnostic) -> String {
     )
 }
 
-/// Escape text for HTML element content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            other => escaped.push(other),
-        }
-    }
-    escaped
-}
+/// Escape text for HTML element content and attribute values: the same escaping the templates use.
+pub use crate::render::templates::escape_html as escape;
 
 #[cfg(test)]
 mod tests {
