@@ -221,11 +221,7 @@ mod tests {
     use super::*;
 
     fn rows(lines: &[&str]) -> Vec<Row> {
-        lines
-            .iter()
-            .enumerate()
-            .map(|(index, line)| Row::parse(index + 10, &line.replace('|', "\t")))
-            .collect()
+        crate::import::table::rows_from(10, lines)
     }
 
     #[test]

@@ -141,11 +141,7 @@ mod tests {
     use super::*;
 
     fn rows(lines: &[&str]) -> Vec<Row> {
-        lines
-            .iter()
-            .enumerate()
-            .map(|(index, line)| Row::parse(index + 1, &line.replace('|', "\t")))
-            .collect()
+        crate::import::table::rows_from(1, lines)
     }
 
     fn read(lines: &[&str]) -> Vec<[String; 4]> {

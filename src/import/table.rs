@@ -114,6 +114,16 @@ pub(crate) fn normalize(cell: &str) -> String {
         .collect()
 }
 
+/// Rows written with `|` for tabs, numbered from `first_line`: how the unit tests spell a table.
+#[cfg(test)]
+pub(crate) fn rows_from(first_line: usize, lines: &[&str]) -> Vec<Row> {
+    lines
+        .iter()
+        .enumerate()
+        .map(|(index, line)| Row::parse(first_line + index, &line.replace('|', "\t")))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
