@@ -101,12 +101,7 @@ fn the_whole_cycle_keeps_the_archived_year_byte_identical() {
             .contains("999,999.00")
     );
 
-    let warnings: Vec<String> = site
-        .check()
-        .diagnostics
-        .iter()
-        .map(|d| d.to_string())
-        .collect();
+    let warnings = site.check_messages();
     assert!(
         warnings.iter().any(|w| w.starts_with(
             "content/2023/hui-yi.toml: warning: changed since 2023 was archived on 2024-03-01"
@@ -126,12 +121,7 @@ fn check_is_quiet_while_sources_match_and_names_added_and_removed_files() {
     assert!(site.check().diagnostics.is_empty());
     std::fs::remove_file(site.path("content/2023/pei-xun.toml")).expect("rm");
     site.declaration(2023, "xin-xiang-mu", "新项目", "1.00");
-    let warnings: Vec<String> = site
-        .check()
-        .diagnostics
-        .iter()
-        .map(|d| d.to_string())
-        .collect();
+    let warnings = site.check_messages();
     assert!(
         warnings[0].starts_with("content/2023/pei-xun.toml: warning: removed since"),
         "{warnings:?}"

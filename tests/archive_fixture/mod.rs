@@ -70,6 +70,15 @@ impl Site {
         render_to_memory(&options).expect("check")
     }
 
+    /// What `check` prints, one line per diagnostic.
+    pub fn check_messages(&self) -> Vec<String> {
+        self.check()
+            .diagnostics
+            .iter()
+            .map(|d| d.to_string())
+            .collect()
+    }
+
     pub fn snapshot(&self, year: u16, force: bool, tar: bool) -> Result<Snapshot, SnapshotError> {
         let options = SnapshotOptions {
             year,
