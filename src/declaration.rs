@@ -104,14 +104,16 @@ fn read_declaration(
     let implementer = reader.string(root, "implementer", false);
     let start = reader.date(root, "start");
     let end = reader.date(root, "end");
-    if let (Some((start, _)), Some((end, end_span))) = (&start, &end) {
-        if end < start {
-            reader.error(
-                "end",
-                end_span,
-                format!("计划完成日期 {end} is before 计划开始日期 {start}; correct one of the two dates"),
-            );
-        }
+    if let (Some((start, _)), Some((end, end_span))) = (&start, &end)
+        && end < start
+    {
+        reader.error(
+            "end",
+            end_span,
+            format!(
+                "计划完成日期 {end} is before 计划开始日期 {start}; correct one of the two dates"
+            ),
+        );
     }
     let draft = reader.boolean(root, "draft").unwrap_or(false);
     let funding = read_funding(reader, root);
@@ -249,21 +251,21 @@ fn read_indicator(reader: &mut FieldReader, scope: Scope) -> Option<Indicator> {
     let level2 = reader.string(scope, "level2", true);
     let name = reader.string(scope, "name", true);
     let target_text = reader.string(scope, "target", true);
-    if let Some(level1) = &level1 {
-        if !levels::is_level1(level1) {
-            let span = scope
-                .table
-                .get("level1")
-                .map_or(scope.span.clone(), |v| v.span());
-            reader.error(
-                &format!("{}level1", scope.prefix),
-                &span,
-                format!(
-                    "{level1:?} is not a 一级指标; use one of {}",
-                    levels::level1_names().join("、")
-                ),
-            );
-        }
+    if let Some(level1) = &level1
+        && !levels::is_level1(level1)
+    {
+        let span = scope
+            .table
+            .get("level1")
+            .map_or(scope.span.clone(), |v| v.span());
+        reader.error(
+            &format!("{}level1", scope.prefix),
+            &span,
+            format!(
+                "{level1:?} is not a 一级指标; use one of {}",
+                levels::level1_names().join("、")
+            ),
+        );
     }
     let target = match parse_target(target_text.as_deref()?) {
         Ok(target) => target,

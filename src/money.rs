@@ -117,10 +117,10 @@ pub fn parse_amount(text: &str, unit: Unit) -> Result<Decimal, AmountError> {
     if !is_grouped_integer(whole) {
         return Err(not_an_amount());
     }
-    if let Some(fraction) = fraction {
-        if fraction.is_empty() || !fraction.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(not_an_amount());
-        }
+    if let Some(fraction) = fraction
+        && (fraction.is_empty() || !fraction.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(not_an_amount());
     }
     let plain = format!("{}.{}", whole.replace(',', ""), fraction.unwrap_or("0"));
     let value = Decimal::from_str(&plain).map_err(|_| not_an_amount())?;

@@ -115,10 +115,11 @@ fn archived_years(folder: &Path) -> Result<Vec<u16>, Diagnostic> {
         let entry = entry.map_err(unreadable)?;
         let name = entry.file_name().to_string_lossy().into_owned();
         let is_year = name.len() == 4 && name.bytes().all(|b| b.is_ascii_digit());
-        if is_year && entry.path().is_dir() {
-            if let Ok(year) = name.parse::<u16>() {
-                years.push(year);
-            }
+        if is_year
+            && entry.path().is_dir()
+            && let Ok(year) = name.parse::<u16>()
+        {
+            years.push(year);
         }
     }
     years.sort_unstable();

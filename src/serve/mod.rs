@@ -141,12 +141,12 @@ impl Server {
             rebuilder: Some(rebuilder),
             http: Some(http),
         };
-        if options.open {
-            if let Err(err) = open::that_detached(&url) {
-                terminal.note(&format!(
-                    "cannot open a browser: {err}; open {url} yourself"
-                ));
-            }
+        if options.open
+            && let Err(err) = open::that_detached(&url)
+        {
+            terminal.note(&format!(
+                "cannot open a browser: {err}; open {url} yourself"
+            ));
         }
         Ok(server)
     }
