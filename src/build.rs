@@ -33,6 +33,8 @@ pub struct BuildOptions {
     pub preview: bool,
     /// Render this year from `content/` even if `archive/YEAR/` exists (for `snapshot --force`).
     pub unarchived: Option<u16>,
+    /// How long `build` waits for another build into the same output folder.
+    pub wait: Duration,
 }
 
 impl BuildOptions {
@@ -44,6 +46,7 @@ impl BuildOptions {
             strict: false,
             preview: false,
             unarchived: None,
+            wait: output::DEFAULT_WAIT,
         }
     }
 }
@@ -169,7 +172,11 @@ pub fn render_to_memory(options: &BuildOptions) -> Result<Rendered, BuildError> 
 pub fn build(options: &BuildOptions, out: &Path) -> Result<Rendered, BuildError> {
     let mut rendered = render_to_memory(options)?;
     let started = Instant::now();
-    output::publish(out, &rendered.files)?;
+    let destination = output::Destination {
+        wait: options.wait,
+        ..output::Destination::build(out, &options.root)
+    };
+    output::publish(&destination, &rendered.files)?;
     rendered.timings.0.push(("write", started.elapsed()));
     Ok(rendered)
 }

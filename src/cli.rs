@@ -71,6 +71,12 @@ pub enum Command {
         strict: bool,
     },
     /// Build the site into public/ (staged: the previous output survives any failure).
+    ///
+    /// The output is written into a staging folder beside it and swapped in only when complete.
+    /// disclose replaces only a folder that this site's own last build made (recorded in
+    /// .NAME.disclose beside it) or an empty one, and never the site itself, its content/,
+    /// templates/, static/ or archive/, or an archived snapshot. One build at a time writes a
+    /// given folder (.NAME.lock); folders left by a killed build are removed by the next one.
     Build {
         /// Output folder (default: ROOT/public).
         #[arg(long, value_name = "DIR")]
@@ -84,6 +90,10 @@ pub enum Command {
         /// Treat warnings as errors.
         #[arg(long)]
         strict: bool,
+        /// If another build is writing the same output folder, wait this many seconds for it to
+        /// finish before giving up.
+        #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+        wait: u64,
     },
     /// Freeze YEAR into archive/YEAR/ (pages, assets, SHA256SUMS, snapshot.toml), rendered
     /// exactly as `build` publishes it. From then on `build` copies it verbatim. The snapshot
@@ -141,11 +151,13 @@ pub fn run(cli: Cli) -> ExitCode {
             base_url,
             drafts,
             strict,
+            wait,
         } => {
             let options = BuildOptions {
                 base_url,
                 drafts,
                 strict,
+                wait: std::time::Duration::from_secs(wait),
                 ..BuildOptions::new(&cli.root)
             };
             run_build(&options, &out.unwrap_or_else(|| cli.root.join("public")))

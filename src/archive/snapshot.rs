@@ -105,7 +105,7 @@ pub fn snapshot(root: &Path, options: &SnapshotOptions) -> Result<Snapshot, Snap
         true => Some(tarball::tar_gz(year, &files, time.epoch).map_err(SnapshotError::Other)?),
         false => None,
     };
-    output::publish(&folder, &files)?;
+    output::publish(&output::Destination::snapshot(&folder, root), &files)?;
     let tarball = match packed {
         Some(bytes) => Some(write_replacing(&tar_path, &bytes)?),
         None => None,

@@ -1,129 +1,307 @@
-//! Writing a rendered site to disk, all or nothing.
+//! Writing a site (or an archived year) to disk, all or nothing.
 //!
-//! Files are written into a staging folder beside the output and swapped in only when every
-//! write succeeded, so a failed build leaves the previous output exactly as it was. disclose
-//! only ever replaces an output folder that it made itself (one holding a `SHA256SUMS`
-//! manifest) or an empty one; anything else is refused, never deleted.
+//! [`Staging::begin`] checks the destination ([`guard`]), takes the folder's lock ([`lock`]),
+//! removes what dead builds left behind and makes a staging folder beside the output. Files are
+//! then written into it as they are produced, from any thread ([`Staging::write`]), and
+//! [`Staging::commit`] swaps it in. Until then the previous output is untouched; a failure, or a
+//! staging dropped without commit, removes the staging folder. disclose replaces only a folder
+//! its own last build made there ([`marker`]), or an empty one; anything else is refused, never
+//! deleted.
+
+pub mod guard;
+pub mod lock;
+pub mod marker;
 
 use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
+use std::time::Duration;
 
+use crate::archive::record::RECORD;
 use crate::manifest::MANIFEST;
 use crate::render::OutputFile;
+pub use guard::Purpose;
+use marker::Marker;
+
+/// How long a build waits for another build into the same folder before giving up.
+pub const DEFAULT_WAIT: Duration = Duration::from_secs(10);
 
 /// An output problem, always naming the path involved.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
-    #[error("{path}: {action}: {source}")]
+    #[error("{path}: {action}: {source}{}", advice(source))]
     Io {
         path: PathBuf,
         action: &'static str,
         source: io::Error,
     },
+    #[error("{path} cannot be replaced: {why}; move it away or choose another folder with --out")]
+    NotOurs { path: PathBuf, why: String },
+    #[error("refusing to write {path}: {why}; choose another folder with --out (e.g. public)")]
+    Protected { path: PathBuf, why: String },
     #[error(
-        "{path} exists and was not made by disclose (it has no {MANIFEST}); move it away or choose another folder with --out"
+        "{path}: another build into this folder is running (it holds {lock}); waited {waited:?}; try again when it has finished"
     )]
-    NotOurs { path: PathBuf },
-    #[error(
-        "{path}: a staging folder from another build is in the way; remove it if no build is running"
-    )]
-    StagingExists { path: PathBuf },
+    Busy {
+        path: PathBuf,
+        lock: PathBuf,
+        waited: Duration,
+    },
 }
 
-fn io_error<'p>(
-    path: &'p Path,
-    action: &'static str,
-) -> impl FnOnce(io::Error) -> OutputError + 'p {
-    move |source| OutputError::Io {
-        path: path.to_path_buf(),
-        action,
-        source,
+impl OutputError {
+    pub fn io(path: &Path, action: &'static str, source: io::Error) -> OutputError {
+        OutputError::Io {
+            path: path.to_path_buf(),
+            action,
+            source,
+        }
     }
 }
 
-/// Write `files` as the new content of `out`, replacing the previous output only on success.
-pub fn publish(out: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
-    ensure_replaceable(out)?;
-    let (parent, name) = split_out(out);
-    fs::create_dir_all(&parent).map_err(io_error(&parent, "cannot create the folder"))?;
-    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-    if staging.exists() {
-        return Err(OutputError::StagingExists { path: staging });
+/// What to do about an I/O failure, where there is something to say.
+fn advice(source: &io::Error) -> &'static str {
+    match source.kind() {
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
+            "; nothing was published and the previous output is unchanged: free some space and build again"
+        }
+        _ => "",
     }
-    fs::create_dir(&staging).map_err(io_error(&staging, "cannot create the staging folder"))?;
-    if let Err(err) = write_all(&staging, files) {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(err);
-    }
-    swap_in(&staging, out, &parent, &name)
 }
 
-/// `out` may be replaced if it does not exist, is an empty folder, or holds our manifest.
-fn ensure_replaceable(out: &Path) -> Result<(), OutputError> {
-    if !out.exists() || out.join(MANIFEST).is_file() {
-        return Ok(());
+/// Where to write, for which site, and why.
+#[derive(Debug, Clone)]
+pub struct Destination {
+    pub out: PathBuf,
+    pub site_root: PathBuf,
+    pub purpose: Purpose,
+    /// How long to wait for another build into the same folder.
+    pub wait: Duration,
+}
+
+impl Destination {
+    pub fn build(out: &Path, site_root: &Path) -> Destination {
+        Destination {
+            out: out.to_path_buf(),
+            site_root: site_root.to_path_buf(),
+            purpose: Purpose::Build,
+            wait: DEFAULT_WAIT,
+        }
     }
-    let is_empty_dir = out.is_dir()
-        && fs::read_dir(out)
-            .map_err(io_error(out, "cannot list the output folder"))?
-            .next()
-            .is_none();
-    if is_empty_dir {
-        Ok(())
-    } else {
-        Err(OutputError::NotOurs {
-            path: out.to_path_buf(),
+
+    pub fn snapshot(folder: &Path, site_root: &Path) -> Destination {
+        Destination {
+            purpose: Purpose::Snapshot,
+            ..Destination::build(folder, site_root)
+        }
+    }
+}
+
+/// A staging folder beside the output, being filled. Dropping it without [`Staging::commit`]
+/// removes it and leaves the output as it was.
+#[derive(Debug)]
+pub struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+    parent: PathBuf,
+    name: String,
+    site: PathBuf,
+    purpose: Purpose,
+    committed: bool,
+    _lock: Option<lock::OutputLock>,
+}
+
+impl Staging {
+    /// Check the destination, lock it, clean up after dead builds and create the staging folder.
+    pub fn begin(destination: &Destination) -> Result<Staging, OutputError> {
+        let site = guard::resolve(&destination.site_root)?;
+        let out = guard::resolve(&destination.out)?;
+        guard::check_destination(&out, &site, destination.purpose)?;
+        let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
+            return Err(OutputError::Protected {
+                path: out.clone(),
+                why: "it has no parent folder to stage in".into(),
+            });
+        };
+        let (parent, name) = (parent.to_path_buf(), name.to_string_lossy().into_owned());
+        fs::create_dir_all(&parent)
+            .map_err(|source| OutputError::io(&parent, "cannot create the folder", source))?;
+        // Snapshots are not locked: the lock file would sit in archive/, which users commit.
+        let held = match destination.purpose {
+            Purpose::Build => Some(lock::acquire(&parent, &name, destination.wait)?),
+            Purpose::Snapshot => None,
+        };
+        lock::clean_up_dead_builds(&parent, &name)?;
+        ensure_replaceable(&out, &parent, &name, &site, destination.purpose)?;
+        let dir = parent.join(lock::staging_name(&name));
+        fs::create_dir(&dir)
+            .map_err(|source| OutputError::io(&dir, "cannot create the staging folder", source))?;
+        Ok(Staging {
+            dir,
+            out,
+            parent,
+            name,
+            site,
+            purpose: destination.purpose,
+            committed: false,
+            _lock: held,
         })
     }
-}
 
-fn split_out(out: &Path) -> (PathBuf, String) {
-    let parent = match out.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = out.file_name().map_or_else(
-        || "public".to_string(),
-        |name| name.to_string_lossy().into_owned(),
-    );
-    (parent, name)
-}
-
-fn write_all(staging: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
-    for file in files {
-        let path = staging.join(&file.path);
+    /// Write one file (a `/`-separated path relative to the output root). Safe to call from many
+    /// threads at once.
+    pub fn write(&self, relative: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let path = self.staged_path(relative)?;
         if let Some(folder) = path.parent() {
-            fs::create_dir_all(folder).map_err(io_error(folder, "cannot create the folder"))?;
+            fs::create_dir_all(folder)
+                .map_err(|source| OutputError::io(folder, "cannot create the folder", source))?;
         }
-        fs::write(&path, &file.bytes).map_err(io_error(&path, "cannot write"))?;
+        fs::write(&path, bytes).map_err(|source| OutputError::io(&path, "cannot write", source))
     }
-    Ok(())
+
+    /// Copy a file from disk (an archived year's file) without reading it into memory.
+    pub fn copy(&self, relative: &str, from: &Path) -> Result<(), OutputError> {
+        let path = self.staged_path(relative)?;
+        if let Some(folder) = path.parent() {
+            fs::create_dir_all(folder)
+                .map_err(|source| OutputError::io(folder, "cannot create the folder", source))?;
+        }
+        fs::copy(from, &path)
+            .map(|_| ())
+            .map_err(|source| OutputError::io(&path, "cannot copy", source))
+    }
+
+    fn staged_path(&self, relative: &str) -> Result<PathBuf, OutputError> {
+        let plain = Path::new(relative)
+            .components()
+            .all(|part| matches!(part, Component::Normal(_)));
+        if relative.is_empty() || !plain {
+            return Err(OutputError::Protected {
+                path: self.dir.join(relative),
+                why: "an output path must stay inside the output folder".into(),
+            });
+        }
+        Ok(self.dir.join(relative))
+    }
+
+    /// Swap the staging folder in as the output. The ownership marker is written beside it
+    /// first (into a temporary file, renamed after the swap), so running out of space fails
+    /// before anything published changes.
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        let marker_path = marker::path(&self.parent, &self.name);
+        let pending = match self.purpose {
+            Purpose::Build => Some(self.stage_marker(&marker_path)?),
+            Purpose::Snapshot => None,
+        };
+        swap_in(&self.dir, &self.out, &self.parent, &self.name)?;
+        self.committed = true;
+        if let Some(pending) = pending {
+            fs::rename(&pending, &marker_path).map_err(|source| {
+                OutputError::io(&marker_path, "published, but cannot record it", source)
+            })?;
+        }
+        Ok(())
+    }
+
+    fn stage_marker(&self, marker_path: &Path) -> Result<PathBuf, OutputError> {
+        let manifest_path = self.dir.join(MANIFEST);
+        let manifest = fs::read(&manifest_path)
+            .map_err(|source| OutputError::io(&manifest_path, "cannot read", source))?;
+        let text = Marker::new(&self.site, &manifest).to_toml();
+        let pending = marker_path.with_file_name(format!(
+            ".{}.disclose.tmp-{}",
+            self.name,
+            std::process::id()
+        ));
+        fs::write(&pending, text).map_err(|source| {
+            let _ = fs::remove_file(&pending);
+            OutputError::io(&pending, "cannot write", source)
+        })?;
+        Ok(pending)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Write `files` as the new content of the destination, replacing the previous output only on
+/// success.
+pub fn publish(destination: &Destination, files: &[OutputFile]) -> Result<(), OutputError> {
+    let staging = Staging::begin(destination)?;
+    for file in files {
+        staging.write(&file.path, &file.bytes)?;
+    }
+    staging.commit()
+}
+
+/// `out` may be replaced if it does not exist, is an empty folder, or is what this site's last
+/// build put there (for a snapshot: an archived year, which `snapshot` replaces only with --force).
+fn ensure_replaceable(
+    out: &Path,
+    parent: &Path,
+    name: &str,
+    site: &Path,
+    purpose: Purpose,
+) -> Result<(), OutputError> {
+    let refuse = |why: String| OutputError::NotOurs {
+        path: out.to_path_buf(),
+        why,
+    };
+    let metadata = match fs::symlink_metadata(out) {
+        Ok(metadata) => metadata,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(source) => return Err(OutputError::io(out, "cannot read", source)),
+    };
+    if !metadata.is_dir() {
+        return Err(refuse("it is not a folder".into()));
+    }
+    let is_empty = fs::read_dir(out)
+        .map_err(|source| OutputError::io(out, "cannot list the output folder", source))?
+        .next()
+        .is_none();
+    if is_empty {
+        return Ok(());
+    }
+    let why = match purpose {
+        Purpose::Snapshot if out.join(RECORD).is_file() && out.join(MANIFEST).is_file() => None,
+        Purpose::Snapshot => Some(format!("it is not an archived year (no {RECORD})")),
+        Purpose::Build => {
+            // Before build outputs carried a marker, the default `public/` had none.
+            let legacy_ok = out == site.join("public");
+            marker::refusal(out, &marker::path(parent, name), site, legacy_ok)
+        }
+    };
+    why.map_or(Ok(()), |why| Err(refuse(why)))
 }
 
 /// Move the old output aside, move staging in, then delete the old output. If moving staging
-/// in fails, the old output is moved back.
+/// in fails, the old output is moved back. If deleting the old output fails, the next build
+/// removes it (it is named after this process, which will have ended).
 fn swap_in(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<(), OutputError> {
-    let previous = parent.join(format!(".{name}.previous-{}", std::process::id()));
+    let previous = parent.join(lock::previous_name(name));
     let had_previous = out.exists();
     if had_previous {
-        fs::rename(out, &previous)
-            .map_err(io_error(out, "cannot move the previous output aside"))?;
+        fs::rename(out, &previous).map_err(|source| {
+            OutputError::io(out, "cannot move the previous output aside", source)
+        })?;
     }
     if let Err(source) = fs::rename(staging, out) {
         if had_previous {
             let _ = fs::rename(&previous, out);
         }
-        let _ = fs::remove_dir_all(staging);
-        return Err(OutputError::Io {
-            path: out.to_path_buf(),
-            action: "cannot move the new output into place",
+        return Err(OutputError::io(
+            out,
+            "cannot move the new output into place",
             source,
-        });
+        ));
     }
     if had_previous {
-        fs::remove_dir_all(&previous)
-            .map_err(io_error(&previous, "cannot remove the previous output"))?;
+        let _ = fs::remove_dir_all(&previous);
     }
     Ok(())
 }
