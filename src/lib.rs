@@ -27,5 +27,6 @@ pub mod render;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod slug;
 pub mod target;
 pub mod validate;

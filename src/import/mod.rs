@@ -12,7 +12,6 @@ mod form;
 mod goals;
 mod indicators;
 mod markdown;
-mod slug;
 mod table;
 mod write;
 
@@ -89,7 +88,7 @@ pub fn import_texts(files: &[(&str, &str)]) -> Result<Vec<ImportedDeclaration>, 
 /// Makes slugs unique within each year, in order: a repeated `x` becomes `x-2`, then `x-3`.
 /// Slugs that are already unique are left as they are.
 pub fn make_slugs_unique(declarations: &mut [ImportedDeclaration]) {
-    slug::make_unique(
+    crate::slug::make_unique(
         declarations
             .iter_mut()
             .map(|declaration| (declaration.year, &mut declaration.slug)),
@@ -145,7 +144,7 @@ fn import_one(
                 );
                 declarations.push(ImportedDeclaration {
                     year: declaration.year,
-                    slug: slug::slugify(&declaration.name),
+                    slug: crate::slug::slugify(&declaration.name),
                     name: declaration.name,
                     source_line: raw.title_line,
                     toml,

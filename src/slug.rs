@@ -1,5 +1,5 @@
-//! File stems for imported declarations: readable ASCII derived from the 项目名称 alone, so that
-//! re-importing the same form gives the same file.
+//! Readable ASCII slugs from Chinese names: file stems for imported declarations (from the
+//! 项目名称 alone, so that re-importing the same form gives the same file) and department folders.
 
 use pinyin::ToPinyin;
 use std::collections::HashSet;
