@@ -82,7 +82,7 @@ fn main() {
             Ok(rendered) => println!(
                 "{count:>7} declarations: {:>8.1} ms total, {} files ({})",
                 started.elapsed().as_secs_f64() * 1000.0,
-                rendered.files.len(),
+                rendered.written.len(),
                 rendered.timings.summary()
             ),
             Err(err) => eprintln!("{count} declarations: build failed: {err}"),

@@ -1,22 +1,36 @@
 //! The pipeline, top to bottom:
-//! load → validate → aggregate → render → static files → manifest → publish.
 //!
-//! `check`, `build` and `serve` all run [`render_to_memory`]; only `build` then publishes to disk.
+//! 1. [`prepare`]: load the content (parsed in parallel, with spans) → validate → read the
+//!    archived years' manifests → compile the templates → aggregate into a [`Site`]. Nothing is
+//!    written; every problem in the input is found here.
+//! 2. [`produce`]: every page, each year's open data, each archived year and the assets, in
+//!    parallel; each file is handed to a [`Sink`] as soon as it is made and only its path and
+//!    hash are kept, so memory is bounded by the model, not by the output. Then the search index,
+//!    the feed and sitemap (from the list of written paths), `static/`, and the `SHA256SUMS`
+//!    manifest (from the list of hashes).
+//! 3. [`build`] writes through the output's staging folder and swaps it in only at the end;
+//!    `check` discards the files, `serve` and `snapshot` keep them in memory
+//!    ([`render_to_memory`]). All four share the same two steps.
 
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::archive;
+use crate::archive::{self, ArchivedYear, Archives};
 use crate::content::{self, normalize_base_url};
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
-use crate::manifest::{MANIFEST, manifest_for};
-use crate::output;
-use crate::render::{self, OutputFile, RenderOptions};
-use crate::site;
+use crate::files::OutputFile;
+use crate::layout::{MANIFEST, STATIC_DIR};
+use crate::output::{self, Staging};
+use crate::render::{self, Page, RenderOptions, Renderer, Theme};
+use crate::sink::{self, Discard, Memory, Sink, Written};
+use crate::site::{self, Site};
 use crate::validate;
 
 /// What to build and how.
@@ -72,17 +86,6 @@ impl Timings {
     }
 }
 
-/// A rendered site held in memory.
-#[derive(Debug)]
-pub struct Rendered {
-    /// Every output file including `SHA256SUMS`, sorted by path.
-    pub files: Vec<OutputFile>,
-    /// Warnings (and, with `strict`, nothing: they became errors).
-    pub diagnostics: Diagnostics,
-    pub timings: Timings,
-    pub declarations: usize,
-}
-
 /// Why a build produced nothing.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
@@ -94,8 +97,31 @@ pub enum BuildError {
     Environment(String),
 }
 
-/// Load, validate and render the site without touching the output folder.
-pub fn render_to_memory(options: &BuildOptions) -> Result<Rendered, BuildError> {
+impl From<Diagnostic> for BuildError {
+    fn from(problem: Diagnostic) -> Self {
+        let mut diagnostics = Diagnostics::new();
+        diagnostics.push(problem);
+        BuildError::Invalid(diagnostics)
+    }
+}
+
+/// The checked input, ready to render.
+pub struct Prepared {
+    pub site: Site,
+    pub theme: Theme,
+    pub archives: Archives,
+    pub render_options: RenderOptions,
+    /// Files under `static/`: path in the output, path on disk.
+    pub statics: Vec<(String, PathBuf)>,
+    /// Warnings (with `strict`, none: they became errors).
+    pub diagnostics: Diagnostics,
+    pub timings: Timings,
+    /// Published declarations.
+    pub declarations: usize,
+}
+
+/// Load, validate and aggregate the site; read nothing more than the archives' manifests.
+pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
     let mut timings = Timings::default();
     let loaded = timings
         .time("load", || content::load_site(&options.root))
@@ -106,12 +132,18 @@ pub fn render_to_memory(options: &BuildOptions) -> Result<Rendered, BuildError> 
         archive::load(&options.root, options.unarchived)
     });
     diagnostics.extend(problems);
-    let theme = timings.time("templates", || render::load_theme(&options.root));
-    let theme = match theme {
+    let theme = match timings.time("templates", || render::load_theme(&options.root)) {
         Ok(theme) => Some(theme),
         Err(problem) => {
             diagnostics.push(problem);
             None
+        }
+    };
+    let statics = match list_static(&options.root) {
+        Ok(statics) => statics,
+        Err(problem) => {
+            diagnostics.push(problem);
+            Vec::new()
         }
     };
     let diagnostics = if options.strict {
@@ -139,107 +171,380 @@ pub fn render_to_memory(options: &BuildOptions) -> Result<Rendered, BuildError> 
         preview: options.preview,
         archived: archives.marks(),
     };
-    let mut files = timings
-        .time("render", || {
-            render::render_site(&site, &theme, &render_options)
-        })
-        .map_err(|problem| BuildError::Invalid(single(problem)))?;
-    let invalid = |problem| BuildError::Invalid(single(problem));
-    let year_data = timings.time("open data", || crate::export::export_site(&site));
-    files.extend(year_data.map_err(invalid)?);
-    // Archived years replace whatever was rendered for them before anything is derived from the
-    // page list, so the feed, sitemap and search index cover the archived pages as published.
-    archives.substitute(&mut files);
-    let feeds = timings.time("feeds", || crate::export::feed_and_sitemap(&site, &files));
-    files.extend(feeds.map_err(invalid)?);
-    let index = timings.time("search", || crate::search::index(&files));
-    files.extend(index.map_err(invalid)?);
-    let statics = timings
-        .time("static", || read_static(&options.root))
-        .map_err(BuildError::Invalid)?;
-    merge_static(&mut files, statics).map_err(BuildError::Invalid)?;
-    files.push(timings.time("manifest", || manifest_for(&files)));
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Rendered {
-        files,
+    Ok(Prepared {
+        site,
+        theme,
+        archives,
+        render_options,
+        statics,
         diagnostics,
         timings,
         declarations,
     })
 }
 
-/// Render, then publish into `out` (staged; the old output survives any failure).
-pub fn build(options: &BuildOptions, out: &Path) -> Result<Rendered, BuildError> {
-    let mut rendered = render_to_memory(options)?;
-    let started = Instant::now();
+/// What [`produce`] made.
+#[derive(Debug)]
+pub struct Produced {
+    /// Every file handed to the sink, `SHA256SUMS` included, sorted by path.
+    pub written: Vec<Written>,
+    pub diagnostics: Diagnostics,
+    pub timings: Timings,
+    pub declarations: usize,
+}
+
+/// Which part of the site to produce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Everything, with the site's manifest.
+    Site,
+    /// Only the files under `YEAR/` (for `snapshot`), without a manifest.
+    Year(u16),
+}
+
+/// One unit of parallel work in [`produce`]; each makes one or a few files.
+enum Job<'a> {
+    YearData(&'a site::Year),
+    Archived(&'a ArchivedYear),
+    Page(Page<'a>),
+    Assets,
+}
+
+/// CPU time spent per kind of job, summed over threads.
+#[derive(Default)]
+struct CpuTime {
+    pages: AtomicU64,
+    data: AtomicU64,
+    archives: AtomicU64,
+}
+
+impl CpuTime {
+    fn add(&self, job: &Job, took: Duration) {
+        let counter = match job {
+            Job::Page(_) | Job::Assets => &self.pages,
+            Job::YearData(_) => &self.data,
+            Job::Archived(_) => &self.archives,
+        };
+        let nanos = u64::try_from(took.as_nanos()).unwrap_or(u64::MAX);
+        counter.fetch_add(nanos, Ordering::Relaxed);
+    }
+
+    fn record(&self, timings: &mut Timings) {
+        let read = |counter: &AtomicU64| Duration::from_nanos(counter.load(Ordering::Relaxed));
+        timings.0.push(("  render cpu", read(&self.pages)));
+        timings.0.push(("  open data cpu", read(&self.data)));
+        timings
+            .0
+            .push(("  archived years cpu", read(&self.archives)));
+    }
+}
+
+/// Render and hand over every file of `scope`, in parallel, keeping only paths and hashes.
+pub fn produce(prepared: Prepared, scope: Scope, sink: &dyn Sink) -> Result<Produced, BuildError> {
+    let Prepared {
+        site,
+        theme,
+        archives,
+        render_options,
+        statics,
+        diagnostics,
+        mut timings,
+        declarations,
+    } = prepared;
+    let renderer = Renderer::new(&site, &theme, &render_options);
+    let search_pages = SearchPages::new(sink);
+    let sink: &dyn Sink = &search_pages;
+    let jobs = jobs(&site, &archives, &renderer, scope);
+    let cpu = CpuTime::default();
+    let mut written = timings.time("pages and data", || {
+        run_jobs(&jobs, &site, &renderer, sink, &cpu)
+    })?;
+    cpu.record(&mut timings);
+    if scope == Scope::Site {
+        let index = timings.time("search", || crate::search::index(&search_pages.take()))?;
+        written.extend(emit_all(sink, index)?);
+        let feed = timings.time("feeds", || feeds(&site, &written))?;
+        written.extend(emit_all(sink, feed)?);
+        let copied = timings.time("static", || copy_static(&statics, &written, sink))?;
+        written.extend(copied);
+        written.sort();
+        let manifest = timings.time("manifest", || manifest_of(&written));
+        written.push(sink::emit(sink, manifest)?);
+    }
+    written.sort();
+    Ok(Produced {
+        written,
+        diagnostics,
+        timings,
+        declarations,
+    })
+}
+
+fn jobs<'a>(
+    site: &'a Site,
+    archives: &'a Archives,
+    renderer: &Renderer<'a>,
+    scope: Scope,
+) -> Vec<Job<'a>> {
+    let in_scope = |year: u16| scope == Scope::Site || scope == Scope::Year(year);
+    let live = |year: &&site::Year| in_scope(year.year) && !renderer.is_archived(year.year);
+    let mut jobs: Vec<Job> = site.years.iter().filter(live).map(Job::YearData).collect();
+    if scope == Scope::Site {
+        jobs.extend(archives.years.iter().map(Job::Archived));
+    }
+    jobs.push(Job::Assets);
+    let pages = renderer.pages().into_iter();
+    jobs.extend(
+        pages
+            .filter(|page| match scope {
+                Scope::Site => true,
+                Scope::Year(year) => page.year() == Some(year),
+            })
+            .map(Job::Page),
+    );
+    jobs
+}
+
+fn run_jobs(
+    jobs: &[Job],
+    site: &Site,
+    renderer: &Renderer,
+    sink: &dyn Sink,
+    cpu: &CpuTime,
+) -> Result<Vec<Written>, BuildError> {
+    let results: Vec<Result<Vec<Written>, BuildError>> = jobs
+        .par_iter()
+        .map(|job| {
+            let started = Instant::now();
+            let result = run_job(job, site, renderer, sink);
+            cpu.add(job, started.elapsed());
+            result
+        })
+        .collect();
+    let mut written = Vec::with_capacity(results.len());
+    let mut problems = Diagnostics::new();
+    for result in results {
+        match result {
+            Ok(files) => written.extend(files),
+            Err(BuildError::Invalid(found)) => problems.extend(found.iter().cloned()),
+            Err(other) => return Err(other),
+        }
+    }
+    if problems.is_empty() {
+        Ok(written)
+    } else {
+        Err(BuildError::Invalid(problems.sorted()))
+    }
+}
+
+fn run_job(
+    job: &Job,
+    site: &Site,
+    renderer: &Renderer,
+    sink: &dyn Sink,
+) -> Result<Vec<Written>, BuildError> {
+    match job {
+        Job::Page(page) => Ok(vec![sink::emit(sink, renderer.render(page)?)?]),
+        Job::YearData(year) => emit_all(sink, crate::export::year_files(&site.config, year)?),
+        Job::Assets => emit_all(sink, renderer.assets()),
+        Job::Archived(archived) => {
+            archive::copy::publish(archived, sink).map_err(|err| match err {
+                archive::copy::CopyError::Invalid(problems) => {
+                    let mut diagnostics = Diagnostics::new();
+                    diagnostics.extend(problems);
+                    BuildError::Invalid(diagnostics)
+                }
+                archive::copy::CopyError::Output(err) => BuildError::Output(err),
+            })
+        }
+    }
+}
+
+fn emit_all(sink: &dyn Sink, files: Vec<OutputFile>) -> Result<Vec<Written>, BuildError> {
+    files
+        .into_iter()
+        .map(|file| sink::emit(sink, file).map_err(BuildError::from))
+        .collect()
+}
+
+/// `feed.xml` and the sitemap of every written page (archived years included, as published).
+fn feeds(site: &Site, written: &[Written]) -> Result<Vec<OutputFile>, BuildError> {
+    let failed = |path: &str| {
+        let path = path.to_string();
+        move |err: std::io::Error| Diagnostic::error(&path, "", format!("cannot write: {err}"))
+    };
+    let mut files = vec![crate::feeds::feed(site).map_err(failed(crate::feeds::FEED))?];
+    let paths = written.iter().map(|file| file.path.as_str());
+    files.extend(
+        crate::feeds::sitemaps(&site.config, paths).map_err(failed(crate::feeds::SITEMAP))?,
+    );
+    Ok(files)
+}
+
+/// `SHA256SUMS` from the (sorted) hashes of every written file.
+fn manifest_of(written: &[Written]) -> OutputFile {
+    let mut text = String::with_capacity(written.len() * 100);
+    for file in written {
+        text.push_str(&file.sha256);
+        text.push_str("  ");
+        text.push_str(&file.path);
+        text.push('\n');
+    }
+    OutputFile {
+        path: MANIFEST.to_string(),
+        bytes: text.into_bytes(),
+    }
+}
+
+/// Load, validate and render everything, keeping the files in memory (`serve`, tests).
+pub fn render_to_memory(options: &BuildOptions) -> Result<Rendered, BuildError> {
+    let prepared = prepare(options)?;
+    let memory = Memory::default();
+    let produced = produce(prepared, Scope::Site, &memory)?;
+    Ok(Rendered::from_memory(produced, memory))
+}
+
+/// Only the files under `YEAR/`, in memory (`snapshot`).
+pub fn render_year(options: &BuildOptions, year: u16) -> Result<Rendered, BuildError> {
+    let prepared = prepare(options)?;
+    let memory = Memory::default();
+    let produced = produce(prepared, Scope::Year(year), &memory)?;
+    Ok(Rendered::from_memory(produced, memory))
+}
+
+/// Load, validate and render everything, keeping nothing (`check`).
+pub fn check(options: &BuildOptions) -> Result<Produced, BuildError> {
+    produce(prepare(options)?, Scope::Site, &Discard)
+}
+
+/// Render into `out` through a staging folder; the old output survives any failure.
+pub fn build(options: &BuildOptions, out: &Path) -> Result<Produced, BuildError> {
+    let prepared = prepare(options)?;
     let destination = output::Destination {
         wait: options.wait,
         ..output::Destination::build(out, &options.root)
     };
-    output::publish(&destination, &rendered.files)?;
-    rendered.timings.0.push(("write", started.elapsed()));
-    Ok(rendered)
+    let staging = Staging::begin(&destination)?;
+    let mut produced = produce(prepared, Scope::Site, &staging)?;
+    let started = Instant::now();
+    staging.commit()?;
+    produced.timings.0.push(("publish", started.elapsed()));
+    Ok(produced)
 }
 
-fn single(problem: Diagnostic) -> Diagnostics {
-    let mut diagnostics = Diagnostics::new();
-    diagnostics.push(problem);
-    diagnostics
+/// A site rendered into memory.
+#[derive(Debug)]
+pub struct Rendered {
+    /// Every output file including `SHA256SUMS`, sorted by path.
+    pub files: Vec<OutputFile>,
+    pub diagnostics: Diagnostics,
+    pub timings: Timings,
+    pub declarations: usize,
 }
 
-/// Every file under `static/`, verbatim, in path order.
-fn read_static(root: &Path) -> Result<Vec<OutputFile>, Diagnostics> {
-    let folder = root.join("static");
+impl Rendered {
+    fn from_memory(produced: Produced, memory: Memory) -> Rendered {
+        Rendered {
+            files: memory.into_files(),
+            diagnostics: produced.diagnostics,
+            timings: produced.timings,
+            declarations: produced.declarations,
+        }
+    }
+}
+
+/// Every file under `static/`, by output path, in path order.
+fn list_static(root: &Path) -> Result<Vec<(String, PathBuf)>, Diagnostic> {
+    let folder = root.join(STATIC_DIR);
     let mut files = Vec::new();
     if !folder.is_dir() {
         return Ok(files);
     }
     for entry in WalkDir::new(&folder).sort_by_file_name() {
-        let entry = entry.map_err(|err| {
-            single(Diagnostic::error(
-                "static",
-                "",
-                format!("cannot read: {err}"),
-            ))
-        })?;
-        if !entry.file_type().is_file() {
-            continue;
+        let entry = entry
+            .map_err(|err| Diagnostic::error(STATIC_DIR, "", format!("cannot read: {err}")))?;
+        if entry.file_type().is_file() {
+            let relative = entry.path().strip_prefix(&folder).unwrap_or(entry.path());
+            files.push((display_path(relative), entry.path().to_path_buf()));
         }
-        let relative = entry.path().strip_prefix(&folder).unwrap_or(entry.path());
-        let bytes = fs::read(entry.path()).map_err(|err| {
-            single(Diagnostic::error(
-                Path::new("static").join(relative),
-                "",
-                format!("cannot read: {err}"),
-            ))
-        })?;
-        files.push(OutputFile {
-            path: display_path(relative),
-            bytes,
-        });
     }
     Ok(files)
 }
 
-/// Add static files; one that would replace a generated page (or the manifest) is an error.
-fn merge_static(files: &mut Vec<OutputFile>, statics: Vec<OutputFile>) -> Result<(), Diagnostics> {
-    let generated: BTreeSet<&str> = files.iter().map(|file| file.path.as_str()).collect();
+/// Copy `static/` verbatim; a file that would replace a generated one (or the manifest) is an
+/// error naming it.
+fn copy_static(
+    statics: &[(String, PathBuf)],
+    written: &[Written],
+    sink: &dyn Sink,
+) -> Result<Vec<Written>, BuildError> {
+    let generated: HashSet<&str> = written.iter().map(|file| file.path.as_str()).collect();
     let mut clashes = Diagnostics::new();
-    for file in &statics {
-        if generated.contains(file.path.as_str()) || file.path == MANIFEST {
+    for (path, _) in statics {
+        if generated.contains(path.as_str()) || path == MANIFEST {
             clashes.push(Diagnostic::error(
-                Path::new("static").join(&file.path),
+                Path::new(STATIC_DIR).join(path),
                 "",
-                format!(
-                    "would replace the generated {}; rename or remove it",
-                    file.path
-                ),
+                format!("would replace the generated {path}; rename or remove it"),
             ));
         }
     }
     if !clashes.is_empty() {
-        return Err(clashes);
+        return Err(BuildError::Invalid(clashes));
     }
-    files.extend(statics);
-    Ok(())
+    let mut copied = Vec::with_capacity(statics.len());
+    for (path, on_disk) in statics {
+        let bytes = fs::read(on_disk).map_err(|err| {
+            Diagnostic::error(
+                Path::new(STATIC_DIR).join(path),
+                "",
+                format!("cannot read: {err}"),
+            )
+        })?;
+        let file = OutputFile {
+            path: path.clone(),
+            bytes,
+        };
+        copied.push(sink::emit(sink, file)?);
+    }
+    Ok(copied)
+}
+
+/// Passes every file on, and keeps a copy of the declaration pages for the search indexer,
+/// which reads rendered pages.
+struct SearchPages<'a> {
+    inner: &'a dyn Sink,
+    pages: Mutex<Vec<OutputFile>>,
+}
+
+impl<'a> SearchPages<'a> {
+    fn new(inner: &'a dyn Sink) -> Self {
+        SearchPages {
+            inner,
+            pages: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn take(&self) -> Vec<OutputFile> {
+        let mut pages = std::mem::take(
+            &mut *self
+                .pages
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        );
+        pages.sort_by(|a, b| a.path.cmp(&b.path));
+        pages
+    }
+}
+
+impl Sink for SearchPages<'_> {
+    fn put(&self, file: OutputFile) -> Result<(), output::OutputError> {
+        if crate::search::is_declaration_page(&file.path) {
+            self.pages
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .push(file.clone());
+        }
+        self.inner.put(file)
+    }
 }

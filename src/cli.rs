@@ -247,7 +247,7 @@ fn run_check(root: &Path, strict: bool) -> Result<(), String> {
         drafts: true,
         ..BuildOptions::new(root)
     };
-    match build::render_to_memory(&options) {
+    match build::check(&options) {
         Ok(rendered) => {
             print_diagnostics(&rendered.diagnostics);
             println!(
@@ -268,7 +268,7 @@ fn run_build(options: &BuildOptions, out: &Path) -> Result<(), String> {
             println!(
                 "built {} declarations, {} files into {} ({}); {}",
                 rendered.declarations,
-                rendered.files.len(),
+                rendered.written.len(),
                 out.display(),
                 rendered.timings.summary(),
                 rendered.diagnostics.summary()

@@ -143,6 +143,12 @@ fn classify(relative: &Path, depth: usize) -> Result<Option<ContentFile>, String
             "file name {slug:?} is not a slug; rename it using only a-z, 0-9 and -, e.g. xue-shu-jiao-liu.toml"
         ));
     }
+    if RESERVED_SLUGS.contains(&slug.as_str()) {
+        return Err(format!(
+            "the file name {slug:?} is reserved (YEAR/{slug}/ holds the year's {}); rename the file, e.g. {slug}-xiang-mu.toml",
+            reserved_use(&slug)
+        ));
+    }
     let year = year_text
         .parse()
         .map_err(|_| "bad year folder".to_string())?;
@@ -151,6 +157,18 @@ fn classify(relative: &Path, depth: usize) -> Result<Option<ContentFile>, String
         year,
         slug,
     }))
+}
+
+/// Folder names inside `YEAR/` that the site uses itself, so no declaration may take them.
+pub const RESERVED_SLUGS: &[&str] = &["assets", "departments", "quality", "search"];
+
+fn reserved_use(slug: &str) -> &'static str {
+    match slug {
+        "assets" => "style sheet and icons",
+        "departments" => "department pages",
+        "quality" => "indicator-quality report",
+        _ => "search index",
+    }
 }
 
 fn is_year(text: &str) -> bool {

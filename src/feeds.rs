@@ -14,9 +14,9 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use sha2::{Digest, Sha256};
 
+use crate::files::OutputFile;
 use crate::model::{Date, Declaration, SiteConfig};
 use crate::money::format_yuan;
-use crate::render::OutputFile;
 use crate::render::markdown::to_plain_text;
 use crate::site::Site;
 
@@ -27,13 +27,23 @@ pub const SITEMAP_NS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
 
 type XmlResult = std::io::Result<()>;
 
-/// The Atom feed: one entry per published declaration, latest year first, then by slug.
+/// The feed carries at most this many entries: a reader's feed client wants what is new, and the
+/// year pages, sitemap and open data list everything.
+pub const FEED_ENTRIES: usize = 500;
+
+/// The sitemaps protocol allows at most this many URLs in one file.
+pub const SITEMAP_URLS: usize = 50_000;
+
+/// The Atom feed: one entry per published declaration, latest year first, then by slug, at most
+/// [`FEED_ENTRIES`].
 pub fn feed(site: &Site) -> std::io::Result<OutputFile> {
     let config = &site.config;
     let mut entries: Vec<&Declaration> = site
         .years
         .iter()
+        .rev()
         .flat_map(|year| year.declarations.iter())
+        .take(FEED_ENTRIES)
         .collect();
     entries.sort_by(|a, b| b.year.cmp(&a.year).then_with(|| a.slug.cmp(&b.slug)));
     let updated = entries
@@ -91,7 +101,7 @@ fn entry(w: &mut Writer<Vec<u8>>, config: &SiteConfig, declaration: &Declaration
         link(
             w,
             "related",
-            &format!("{page}declaration.csv"),
+            &format!("{}{year}/declarations.csv", config.base_url),
             Some("text/csv"),
         )?;
         w.create_element("author")
@@ -124,14 +134,49 @@ fn summary(declaration: &Declaration) -> String {
     text
 }
 
-/// The sitemap: every page (`index.html` at any depth) of the rendered `files`, by path.
-pub fn sitemap(config: &SiteConfig, files: &[OutputFile]) -> std::io::Result<OutputFile> {
-    let mut pages: Vec<&str> = files
-        .iter()
-        .filter_map(|file| file.path.strip_suffix("index.html"))
+/// The sitemap: every page (`index.html` at any depth) among `paths`, sorted. Up to
+/// [`SITEMAP_URLS`] pages it is one `sitemap.xml`; beyond, `sitemap.xml` is a sitemap index of
+/// `sitemaps/N.xml` files of at most that many pages each.
+pub fn sitemaps<'p>(
+    config: &SiteConfig,
+    paths: impl Iterator<Item = &'p str>,
+) -> std::io::Result<Vec<OutputFile>> {
+    let mut pages: Vec<&str> = paths
+        .filter_map(|path| path.strip_suffix("index.html"))
         .filter(|folder| folder.is_empty() || folder.ends_with('/'))
         .collect();
     pages.sort_unstable();
+    if pages.len() <= SITEMAP_URLS {
+        return Ok(vec![urlset(config, SITEMAP.to_string(), &pages)?]);
+    }
+    let mut files = Vec::new();
+    for (index, chunk) in pages.chunks(SITEMAP_URLS).enumerate() {
+        files.push(urlset(
+            config,
+            format!("sitemaps/{}.xml", index + 1),
+            chunk,
+        )?);
+    }
+    let mut writer = start_document();
+    writer
+        .create_element("sitemapindex")
+        .with_attribute(("xmlns", SITEMAP_NS))
+        .write_inner_content(|w| {
+            files.iter().try_for_each(|file| {
+                w.create_element("sitemap").write_inner_content(|w| {
+                    text_element(w, "loc", &format!("{}{}", config.base_url, file.path))
+                })?;
+                Ok(())
+            })
+        })?;
+    files.push(OutputFile {
+        path: SITEMAP.to_string(),
+        bytes: writer.into_inner(),
+    });
+    Ok(files)
+}
+
+fn urlset(config: &SiteConfig, path: String, pages: &[&str]) -> std::io::Result<OutputFile> {
     let mut writer = start_document();
     writer
         .create_element("urlset")
@@ -145,7 +190,7 @@ pub fn sitemap(config: &SiteConfig, files: &[OutputFile]) -> std::io::Result<Out
             })
         })?;
     Ok(OutputFile {
-        path: SITEMAP.to_string(),
+        path,
         bytes: writer.into_inner(),
     })
 }

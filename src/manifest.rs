@@ -3,10 +3,10 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::render::OutputFile;
+use crate::files::OutputFile;
 
 /// The manifest's file name.
-pub const MANIFEST: &str = "SHA256SUMS";
+pub use crate::layout::MANIFEST;
 
 /// Lowercase hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {

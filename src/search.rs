@@ -16,7 +16,7 @@ use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 
 use crate::diagnostics::Diagnostic;
-use crate::render::OutputFile;
+use crate::files::OutputFile;
 
 /// The folder of the index in the output.
 pub const BUNDLE_DIR: &str = "pagefind";

@@ -65,31 +65,31 @@ fn describe(what: &str, output: &Output) -> String {
     )
 }
 
-#[test]
-fn built_site_passes_browser_checks() {
+/// Skip loudly (or fail, in CI) when the browser tools are missing; `true` when they are there.
+fn browser_tools_present() -> bool {
     let missing = missing_tools();
-    if !missing.is_empty() {
-        let list: String = missing.iter().map(|m| format!("  - {m}\n")).collect();
-        if browser_required() {
-            panic!(
-                "DISCLOSE_REQUIRE_BROWSER is set, but the browser checks cannot run; missing:\n\
-                 {list}{INSTALL_HINT}"
-            );
-        }
-        // Straight to the process's stderr: libtest captures eprintln!, and this must be seen.
-        let _ = writeln!(
-            std::io::stderr(),
-            "\n{bar}\nSKIPPED: tests/browser.rs (axe-core, Nu checker, responsive, print) did NOT run; \
-             missing:\n{list}{INSTALL_HINT}\nSet DISCLOSE_REQUIRE_BROWSER=1 to make this a failure.\n{bar}\n",
-            bar = "=".repeat(100)
-        );
-        return;
+    if missing.is_empty() {
+        return true;
     }
+    let list: String = missing.iter().map(|m| format!("  - {m}\n")).collect();
+    if browser_required() {
+        panic!(
+            "DISCLOSE_REQUIRE_BROWSER is set, but the browser checks cannot run; missing:\n\
+             {list}{INSTALL_HINT}"
+        );
+    }
+    // Straight to the process's stderr: libtest captures eprintln!, and this must be seen.
+    let _ = writeln!(
+        std::io::stderr(),
+        "\n{bar}\nSKIPPED: tests/browser.rs (axe-core, Nu checker, responsive, print) did NOT run; \
+         missing:\n{list}{INSTALL_HINT}\nSet DISCLOSE_REQUIRE_BROWSER=1 to make this a failure.\n{bar}\n",
+        bar = "=".repeat(100)
+    );
+    false
+}
 
-    let root = manifest_dir();
-    let tmp = tempfile::tempdir().expect("create a temporary directory");
-    let public = tmp.path().join("public");
-
+/// Build the site at `root` into `public` with the real binary.
+fn build_site(root: &Path, public: &Path) {
     // The CLI contract (SPEC §3). `--base-url /` because the harness serves the site at the root
     // of its own local server, whatever site.toml says about the deployed address.
     let build = Command::new(env!("CARGO_BIN_EXE_disclose"))
@@ -97,7 +97,7 @@ fn built_site_passes_browser_checks() {
         .arg(root)
         .arg("build")
         .arg("--out")
-        .arg(&public)
+        .arg(public)
         .args(["--base-url", "/"])
         .output()
         .expect("run the disclose binary");
@@ -111,30 +111,100 @@ fn built_site_passes_browser_checks() {
         "{}",
         describe("`disclose build` wrote no index.html", &build)
     );
+}
 
-    let report = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-report");
+/// Run the harness over `public`; on failure keep `kept` (the temp dir) and say where.
+fn check_site(public: &Path, report_name: &str, kept: tempfile::TempDir, extra: &[&str]) {
+    let root = manifest_dir();
+    let report = Path::new(env!("CARGO_TARGET_TMPDIR")).join(report_name);
     let _ = fs::remove_dir_all(&report);
     let check = Command::new("node")
         .arg(root.join("tests/browser/check-site.mjs"))
-        .arg(&public)
+        .arg(public)
         .arg("--out")
         .arg(&report)
-        // The search-box checks (runSearchChecks in the harness; a no-op until written).
-        .arg("--search")
+        .args(extra)
         .current_dir(root)
         .env("CHROMIUM", chromium())
         .output()
         .expect("run node tests/browser/check-site.mjs");
     if !check.status.success() {
         // Keep the built site for a look (the report points into it).
-        let kept = tmp.keep();
+        let kept = kept.keep();
         panic!(
             "{}\nbuilt site kept in {}; report, screenshots and PDF in {}",
             describe("browser checks failed", &check),
-            kept.join("public").display(),
+            kept.display(),
             report.display()
         );
     }
     // Shown with `cargo test -- --nocapture`.
     println!("{}", String::from_utf8_lossy(&check.stdout));
+}
+
+#[test]
+fn built_site_passes_browser_checks() {
+    if !browser_tools_present() {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("create a temporary directory");
+    let public = tmp.path().join("public");
+    build_site(manifest_dir(), &public);
+    // `--search`: the search-box checks (runSearchChecks in the harness).
+    check_site(&public, "browser-report", tmp, &["--search"]);
+}
+
+/// A year with several departments, one of them long enough to need a second page: the year
+/// page's department list, the department pages with their pager, and a declaration page with
+/// its department in the breadcrumbs. Most declaration pages are removed before the check (they
+/// are the same template as the repo site's, and would only make the run long).
+#[test]
+fn department_pages_pass_browser_checks() {
+    if !browser_tools_present() {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("create a temporary directory");
+    let site = tmp.path().join("site");
+    let content = site.join("content/2024");
+    fs::create_dir_all(&content).expect("mkdir");
+    fs::write(
+        site.join("site.toml"),
+        "title = \"测试单位 项目支出绩效目标公开\"\nbase_url = \"/\"\nlanguage = \"zh-CN\"\npublisher = \"测试单位\"\n",
+    )
+    .expect("site.toml");
+    let departments = [
+        ("上海市教育委员会", 505),
+        ("上海市科学技术协会", 3),
+        ("上海市绿化和市容管理局", 1),
+    ];
+    let mut index = 0;
+    for (department, count) in departments {
+        for _ in 0..count {
+            let text = format!(
+                "name = \"项目{index}：科普活动\"\nyear = 2024\ndepartment = \"{department}\"\n\n[funding]\nannual = \"{index},000.00\"\n\n[[indicators]]\nlevel1 = \"产出指标\"\nlevel2 = \"数量指标\"\nname = \"活动场次\"\ntarget = \"≥2(场)\"\n"
+            );
+            fs::write(content.join(format!("p-{index:04}.toml")), text).expect("write");
+            index += 1;
+        }
+    }
+    let public = tmp.path().join("public");
+    build_site(&site, &public);
+    let year = public.join("2024");
+    for entry in fs::read_dir(&year).expect("list") {
+        let path = entry.expect("entry").path();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let keep = ["p-0000", "p-0505", "assets", "departments"].contains(&name.as_str());
+        if path.is_dir() && !keep {
+            fs::remove_dir_all(&path).expect("prune");
+        }
+    }
+    check_site(
+        &public,
+        "browser-report-departments",
+        tmp,
+        &["--declaration", "/2024/p-0505/"],
+    );
 }

@@ -1,46 +1,42 @@
 //! Archived years: `archive/YEAR/` holds a year exactly as it was published, frozen by
 //! `disclose snapshot`, with its own `SHA256SUMS` and a [`record::Record`].
 //!
-//! `build` publishes an archived year verbatim instead of re-rendering it ([`Archives::substitute`]),
+//! `build` publishes an archived year verbatim instead of re-rendering it ([`copy::publish`]),
 //! so a year stays online unchanged while templates, assets and disclose itself move on. Every
 //! archived page links relatively and carries its own `YEAR/assets/`, so it keeps its look. An
 //! archive whose files no longer match its manifest is an error: publishing it would break the
 //! promise the manifest makes.
 
+pub mod copy;
 pub mod record;
 pub mod snapshot;
 pub mod tarball;
 pub mod verify;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::Diagnostic;
 use crate::manifest::MANIFEST;
-use crate::render::OutputFile;
-use crate::site::Totals;
+use crate::site::ArchivedMark;
 use record::{RECORD, Record};
 
 /// The folder of archived years, relative to the site root.
-pub const ARCHIVE_DIR: &str = "archive";
+pub use crate::layout::ARCHIVE_DIR;
 
-/// What the home page and the year navigation show for an archived year.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mark {
-    /// Snapshot day, `YYYY-MM-DD`.
-    pub date: String,
-    /// The figures as archived (the year may no longer have sources at all).
-    pub totals: Totals,
-}
-
-/// One archived year, read and verified.
+/// One archived year: its record, and every file of its folder with the hash its manifest
+/// promises. The files' contents are checked as they are copied ([`copy::publish`]), so a
+/// build reads each archived file once.
 #[derive(Debug, Clone)]
 pub struct ArchivedYear {
     pub year: u16,
     pub record: Record,
-    /// Paths relative to the year folder, sorted.
-    pub files: BTreeMap<String, Vec<u8>>,
+    /// `archive/YEAR/` on disk.
+    pub folder: PathBuf,
+    /// Every file by path relative to the year folder, sorted, with the lowercase sha256 its
+    /// manifests promise (`None` for the manifest itself, which no manifest lists).
+    pub files: BTreeMap<String, Option<String>>,
 }
 
 /// Every usable archived year of a site.
@@ -51,31 +47,15 @@ pub struct Archives {
 
 impl Archives {
     /// Years as the templates mark them.
-    pub fn marks(&self) -> BTreeMap<u16, Mark> {
+    pub fn marks(&self) -> BTreeMap<u16, ArchivedMark> {
         self.years
             .iter()
             .filter_map(|archived| {
                 let totals = archived.record.totals().ok()?;
                 let date = archived.record.date.clone();
-                Some((archived.year, Mark { date, totals }))
+                Some((archived.year, ArchivedMark { date, totals }))
             })
             .collect()
-    }
-
-    /// Replace every rendered file under `YEAR/` by the archive's files, verbatim, so that the
-    /// published `YEAR/` is byte-identical to `archive/YEAR/`.
-    pub fn substitute(&self, files: &mut Vec<OutputFile>) {
-        let years: BTreeSet<String> = self.years.iter().map(|a| a.year.to_string()).collect();
-        files.retain(|file| {
-            let first = file.path.split('/').next().unwrap_or_default();
-            !(file.path.contains('/') && years.contains(first))
-        });
-        for archived in &self.years {
-            files.extend(archived.files.iter().map(|(path, bytes)| OutputFile {
-                path: format!("{}/{path}", archived.year),
-                bytes: bytes.clone(),
-            }));
-        }
     }
 }
 
@@ -130,23 +110,27 @@ fn shown(year: u16, path: &str) -> PathBuf {
     Path::new(ARCHIVE_DIR).join(year.to_string()).join(path)
 }
 
-/// Read and verify one archived year.
+/// Read one archived year's manifest and record, and check that its folder holds exactly the
+/// files the manifest lists. (Whether each file still has its hash is checked when it is copied.)
 fn load_year(folder: &Path, year: u16) -> Result<ArchivedYear, Vec<Diagnostic>> {
     let error =
         |path: &str, message: String| vec![Diagnostic::error(shown(year, path), "", message)];
-    let files = verify::read_tree(folder).map_err(|message| error("", message))?;
-    let advice = format!(
-        "restore archive/{year}/ from version control, or take a new snapshot with `disclose snapshot {year} --force`"
-    );
-    if !files.contains_key(MANIFEST) {
+    let listing = verify::list_tree(folder).map_err(|message| error("", message))?;
+    let advice = restore_advice(year);
+    if !listing.contains_key(MANIFEST) {
         return Err(error(
             MANIFEST,
             format!("missing: archive/{year}/ has no manifest, so it cannot be trusted; {advice}"),
         ));
     }
-    let report = verify::verify_files(&files);
-    if !report.problems.is_empty() {
-        return Err(report
+    let paths = listing.keys().cloned().collect();
+    let read = |path: &str| {
+        let file = folder.join(path);
+        fs::read(&file).map_err(|err| format!("{}: cannot read: {err}", file.display()))
+    };
+    let promises = verify::promises(&paths, &read).map_err(|message| error("", message))?;
+    if !promises.problems.is_empty() {
+        return Err(promises
             .problems
             .iter()
             .map(|problem| {
@@ -161,16 +145,14 @@ fn load_year(folder: &Path, year: u16) -> Result<ArchivedYear, Vec<Diagnostic>> 
             })
             .collect());
     }
-    let text = files
-        .get(RECORD)
-        .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
-        .ok_or_else(|| {
-            error(
-                RECORD,
-                format!("missing: the snapshot record is gone; {advice}"),
-            )
-        })?;
-    let record = Record::from_toml(&text).map_err(|err| error(RECORD, err))?;
+    let text = read(RECORD).map_err(|message| {
+        error(
+            RECORD,
+            format!("missing: the snapshot record is gone ({message}); {advice}"),
+        )
+    })?;
+    let record =
+        Record::from_toml(&String::from_utf8_lossy(&text)).map_err(|err| error(RECORD, err))?;
     if record.year != year {
         return Err(error(
             RECORD,
@@ -178,11 +160,30 @@ fn load_year(folder: &Path, year: u16) -> Result<ArchivedYear, Vec<Diagnostic>> 
         ));
     }
     record.totals().map_err(|err| error(RECORD, err))?;
+    let files = listing
+        .into_keys()
+        .map(|path| {
+            let promised = promises
+                .listed
+                .get(&path)
+                .and_then(|promises| promises.first())
+                .map(|(hash, _)| hash.clone());
+            (path, promised)
+        })
+        .collect();
     Ok(ArchivedYear {
         year,
         record,
+        folder: folder.to_path_buf(),
         files,
     })
+}
+
+/// What to do about a broken archive.
+pub fn restore_advice(year: u16) -> String {
+    format!(
+        "restore archive/{year}/ from version control, or take a new snapshot with `disclose snapshot {year} --force`"
+    )
 }
 
 /// A warning for each file of `content/YEAR/` that changed, appeared or went away since the

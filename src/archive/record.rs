@@ -16,7 +16,7 @@ use crate::model::Date;
 use crate::site::Totals;
 
 /// The record's file name inside `archive/YEAR/`.
-pub const RECORD: &str = "snapshot.toml";
+pub use crate::layout::RECORD;
 
 /// One source file the snapshot was rendered from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

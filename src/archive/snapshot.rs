@@ -10,11 +10,11 @@ use std::path::{Path, PathBuf};
 
 use crate::archive::record::{self, RECORD, Record, SnapshotTime};
 use crate::archive::{ARCHIVE_DIR, tarball};
-use crate::build::{BuildError, BuildOptions, Rendered, render_to_memory};
+use crate::build::{BuildError, BuildOptions, Rendered, render_year};
 use crate::content;
+use crate::files::OutputFile;
 use crate::manifest::manifest_for;
 use crate::output;
-use crate::render::OutputFile;
 use crate::site::Totals;
 
 /// What to snapshot.
@@ -76,16 +76,15 @@ pub fn snapshot(root: &Path, options: &SnapshotOptions) -> Result<Snapshot, Snap
         unarchived: Some(year),
         ..BuildOptions::new(root)
     };
-    let rendered = render_to_memory(&build_options)?;
+    let mut rendered = render_year(&build_options, year)?;
     let prefix = format!("{year}/");
-    let mut files: Vec<OutputFile> = rendered
-        .files
-        .iter()
+    let mut files: Vec<OutputFile> = std::mem::take(&mut rendered.files)
+        .into_iter()
         .filter_map(|file| {
-            let path = file.path.strip_prefix(&prefix)?;
+            let path = file.path.strip_prefix(&prefix)?.to_string();
             Some(OutputFile {
-                path: path.to_string(),
-                bytes: file.bytes.clone(),
+                path,
+                bytes: file.bytes,
             })
         })
         .collect();

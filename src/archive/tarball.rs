@@ -9,7 +9,7 @@ use std::io::Write;
 use flate2::{Compression, GzBuilder};
 use tar::{Builder, EntryType, Header};
 
-use crate::render::OutputFile;
+use crate::files::OutputFile;
 
 /// Pack `files` (paths relative to the year folder) under `YEAR/`.
 pub fn tar_gz(year: u16, files: &[OutputFile], mtime: u64) -> Result<Vec<u8>, String> {

@@ -4,10 +4,12 @@
 //! manifest also covers each archived year's own manifest, and a year's folder can be checked on
 //! its own. Nothing here reads the site's sources: a deployed copy verifies the same way.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 
 use walkdir::WalkDir;
 
@@ -62,24 +64,100 @@ impl Report {
     }
 }
 
-/// Verify every manifest among `files` (relative path → bytes).
+/// Verify every manifest among `files` (relative path → bytes), held in memory.
 pub fn verify_files(files: &BTreeMap<String, Vec<u8>>) -> Report {
-    let mut hashes: HashMap<&str, String> = HashMap::with_capacity(files.len());
+    let paths: BTreeSet<String> = files.keys().cloned().collect();
+    let read = |path: &str| Ok(files.get(path).cloned().unwrap_or_default());
+    // Reading from memory cannot fail.
+    verify_with(&paths, &read).unwrap_or_default()
+}
+
+/// Verify the folder tree at `dir`, hashing its files from disk in parallel without holding them.
+pub fn verify_dir(dir: &Path) -> Result<Report, String> {
+    let listing = list_tree(dir)?;
+    let paths: BTreeSet<String> = listing.keys().cloned().collect();
+    let read = |path: &str| {
+        let file = listing.get(path).cloned().unwrap_or_else(|| dir.join(path));
+        fs::read(&file).map_err(|err| format!("{}: cannot read: {err}", file.display()))
+    };
+    verify_with(&paths, &read)
+}
+
+/// What the manifests among `paths` promise: each listed file (by path relative to the tree)
+/// with its expected hash and the manifests listing it, plus the problems that need no hashing
+/// (missing, unexpected, malformed).
+#[derive(Debug, Default)]
+pub struct Promises {
+    pub manifests: Vec<String>,
+    /// Listed path → (expected lowercase hash, the manifest that promises it), one per
+    /// manifest that lists the path.
+    pub listed: BTreeMap<String, Vec<(String, String)>>,
+    pub problems: Vec<Problem>,
+}
+
+/// Read the manifests among `paths` (through `read`) and check which files they promise.
+pub fn promises(
+    paths: &BTreeSet<String>,
+    read: &(dyn Fn(&str) -> Result<Vec<u8>, String> + Sync),
+) -> Result<Promises, String> {
+    let mut promises = Promises::default();
     let mut found: BTreeMap<(String, Kind), Vec<String>> = BTreeMap::new();
-    let manifests: Vec<&String> = files
-        .keys()
+    let manifests: Vec<&String> = paths
+        .iter()
         .filter(|path| path.as_str() == MANIFEST || path.ends_with(&format!("/{MANIFEST}")))
         .collect();
     for manifest in &manifests {
         let folder = &manifest[..manifest.len() - MANIFEST.len()];
-        let text = String::from_utf8_lossy(&files[manifest.as_str()]);
-        for (kind, path) in check_manifest(folder, manifest, &text, files, &mut hashes) {
-            found
-                .entry((path, kind))
-                .or_default()
-                .push(manifest.to_string());
+        let text = String::from_utf8_lossy(&read(manifest)?).into_owned();
+        let mut listed: BTreeSet<String> = BTreeSet::new();
+        for (index, line) in text.lines().enumerate() {
+            match parse_line(line) {
+                Some((hash, name)) if is_safe(name) => {
+                    let path = format!("{folder}{name}");
+                    let promise = (hash.to_ascii_lowercase(), manifest.to_string());
+                    promises
+                        .listed
+                        .entry(path.clone())
+                        .or_default()
+                        .push(promise);
+                    listed.insert(path);
+                }
+                None if line.trim().is_empty() => {}
+                _ => {
+                    let at = format!("{manifest}:{}", index + 1);
+                    found
+                        .entry((at, Kind::Malformed))
+                        .or_default()
+                        .push(manifest.to_string());
+                }
+            }
+        }
+        for path in &listed {
+            if !paths.contains(path) {
+                found
+                    .entry((path.clone(), Kind::Missing))
+                    .or_default()
+                    .push(manifest.to_string());
+            }
+        }
+        let below = paths
+            .range(folder.to_string()..)
+            .take_while(|path| path.starts_with(folder));
+        for path in below {
+            if path != *manifest && !listed.contains(path) {
+                found
+                    .entry((path.clone(), Kind::Unexpected))
+                    .or_default()
+                    .push(manifest.to_string());
+            }
         }
     }
+    promises.manifests = manifests.into_iter().cloned().collect();
+    promises.problems = into_problems(found);
+    Ok(promises)
+}
+
+fn into_problems(found: BTreeMap<(String, Kind), Vec<String>>) -> Vec<Problem> {
     let mut problems: Vec<Problem> = found
         .into_iter()
         .map(|((path, kind), manifests)| Problem {
@@ -89,54 +167,44 @@ pub fn verify_files(files: &BTreeMap<String, Vec<u8>>) -> Report {
         })
         .collect();
     problems.sort_by(|a, b| (&a.path, a.kind).cmp(&(&b.path, b.kind)));
-    Report {
-        manifests: manifests.into_iter().cloned().collect(),
-        files: files.len(),
-        problems,
-    }
+    problems
 }
 
-/// Problems found by one manifest at `folder` (`""` or `"2023/"`).
-fn check_manifest<'f>(
-    folder: &str,
-    manifest: &str,
-    text: &str,
-    files: &'f BTreeMap<String, Vec<u8>>,
-    hashes: &mut HashMap<&'f str, String>,
-) -> Vec<(Kind, String)> {
-    let mut problems = Vec::new();
-    let mut listed: BTreeMap<String, &str> = BTreeMap::new();
-    for (index, line) in text.lines().enumerate() {
-        match parse_line(line) {
-            Some((hash, name)) if is_safe(name) => {
-                listed.insert(format!("{folder}{name}"), hash);
-            }
-            None if line.trim().is_empty() => {}
-            _ => problems.push((Kind::Malformed, format!("{manifest}:{}", index + 1))),
-        }
-    }
-    for (path, expected) in &listed {
-        match files.get_key_value(path.as_str()) {
-            None => problems.push((Kind::Missing, path.clone())),
-            Some((key, bytes)) => {
-                let actual = hashes
-                    .entry(key.as_str())
-                    .or_insert_with(|| sha256_hex(bytes));
-                if !actual.eq_ignore_ascii_case(expected) {
-                    problems.push((Kind::Changed, path.clone()));
-                }
-            }
-        }
-    }
-    let below = files
-        .range(folder.to_string()..)
-        .take_while(|(path, _)| path.starts_with(folder));
-    for (path, _) in below {
-        if path != manifest && !listed.contains_key(path) {
-            problems.push((Kind::Unexpected, path.clone()));
-        }
-    }
-    problems
+/// Check promises, then hash every promised file that is there (in parallel) and compare.
+fn verify_with(
+    paths: &BTreeSet<String>,
+    read: &(dyn Fn(&str) -> Result<Vec<u8>, String> + Sync),
+) -> Result<Report, String> {
+    let promises = promises(paths, read)?;
+    let present: Vec<(&String, &Vec<(String, String)>)> = promises
+        .listed
+        .iter()
+        .filter(|(path, _)| paths.contains(*path))
+        .collect();
+    let changed = present
+        .par_iter()
+        .map(|(path, expected)| {
+            let actual = sha256_hex(&read(path)?);
+            let broken: Vec<String> = expected
+                .iter()
+                .filter(|(hash, _)| *hash != actual)
+                .map(|(_, manifest)| manifest.clone())
+                .collect();
+            Ok((!broken.is_empty()).then(|| Problem {
+                kind: Kind::Changed,
+                path: path.to_string(),
+                manifests: broken,
+            }))
+        })
+        .collect::<Result<Vec<Option<Problem>>, String>>()?;
+    let mut problems = promises.problems;
+    problems.extend(changed.into_iter().flatten());
+    problems.sort_by(|a, b| (&a.path, a.kind).cmp(&(&b.path, b.kind)));
+    Ok(Report {
+        manifests: promises.manifests,
+        files: paths.len(),
+        problems,
+    })
 }
 
 /// `HASH  path` (text mode) or `HASH *path` (binary mode), as `sha256sum` writes them.
@@ -156,8 +224,8 @@ fn is_safe(name: &str) -> bool {
             .all(|part| !part.is_empty() && part != "." && part != "..")
 }
 
-/// Read every file under `dir` into memory, by `/`-separated relative path.
-pub fn read_tree(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
+/// Every file under `dir`, by `/`-separated relative path, with its path on disk.
+pub fn list_tree(dir: &Path) -> Result<BTreeMap<String, PathBuf>, String> {
     if !dir.is_dir() {
         return Err(format!("{}: not a folder", dir.display()));
     }
@@ -170,17 +238,22 @@ pub fn read_tree(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
         if entry.file_type().is_dir() {
             continue;
         }
-        let bytes = fs::read(entry.path())
-            .map_err(|err| format!("{}: cannot read: {err}", entry.path().display()))?;
         let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        files.insert(display_path(relative), bytes);
+        files.insert(display_path(relative), entry.path().to_path_buf());
     }
     Ok(files)
 }
 
-/// Verify the folder tree at `dir`.
-pub fn verify_dir(dir: &Path) -> Result<Report, String> {
-    Ok(verify_files(&read_tree(dir)?))
+/// Read every file under `dir` into memory, by `/`-separated relative path.
+pub fn read_tree(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
+    list_tree(dir)?
+        .into_iter()
+        .map(|(relative, path)| {
+            let bytes =
+                fs::read(&path).map_err(|err| format!("{}: cannot read: {err}", path.display()))?;
+            Ok((relative, bytes))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -197,7 +270,7 @@ mod tests {
     fn manifest_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
         let files: Vec<_> = entries
             .iter()
-            .map(|(path, bytes)| crate::render::OutputFile {
+            .map(|(path, bytes)| crate::files::OutputFile {
                 path: path.to_string(),
                 bytes: bytes.to_vec(),
             })

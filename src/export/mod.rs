@@ -1,83 +1,50 @@
-//! Open data: each year's declarations and indicators as CSV, described by a Frictionless data
-//! package, plus the same rows for each declaration on its own.
+//! Open data: each year's declarations and indicators as CSV and as an Excel workbook, described
+//! by a Frictionless data package.
 //!
-//! Files (paths relative to the output root):
-//! - `YEAR/declarations.csv`, `YEAR/indicators.csv`, `YEAR/datapackage.json`, and
-//!   `YEAR/declarations.xlsx` (both tables as sheets, for Excel);
-//! - `YEAR/SLUG/declaration.csv`, `YEAR/SLUG/indicators.csv`: that declaration's rows with the same
-//!   columns, for a reader who wants one project in Excel without filtering a table.
-//!
+//! Files (paths relative to the output root): `YEAR/declarations.csv`, `YEAR/indicators.csv`,
+//! `YEAR/declarations.xlsx` (both tables as sheets, for Excel) and `YEAR/datapackage.json`.
 //! Amounts are written from `Decimal` in 元 with two decimals; nothing passes through a float.
+//! A year's files depend only on that year, so years are exported independently (in parallel).
 
 pub mod csv;
 pub mod datapackage;
 pub mod xlsx;
 
 use crate::diagnostics::Diagnostic;
-use crate::feeds;
-use crate::render::OutputFile;
-use crate::site::Site;
+use crate::files::OutputFile;
+use crate::model::SiteConfig;
+use crate::site::Year;
 
-/// `feed.xml` and `sitemap.xml` (which lists the pages among `pages`). Called after archived years
-/// were substituted, so both describe the site as published. The per-year open data comes from
-/// [`export_site`]; the search index from [`crate::search`].
-pub fn feed_and_sitemap(site: &Site, pages: &[OutputFile]) -> Result<Vec<OutputFile>, Diagnostic> {
-    fn xml_failed(path: &'static str) -> impl Fn(std::io::Error) -> Diagnostic {
-        move |err| Diagnostic::error(path, "", format!("cannot write: {err}"))
-    }
-    Ok(vec![
-        feeds::feed(site).map_err(xml_failed(feeds::FEED))?,
-        feeds::sitemap(&site.config, pages).map_err(xml_failed(feeds::SITEMAP))?,
-    ])
-}
-
-/// File names inside a year folder (and, for the per-declaration slices, a declaration folder).
+/// File names inside a year folder.
 pub const DECLARATIONS_CSV: &str = "declarations.csv";
 pub const INDICATORS_CSV: &str = "indicators.csv";
-pub const DECLARATION_CSV: &str = "declaration.csv";
 pub const DATAPACKAGE: &str = "datapackage.json";
 pub const WORKBOOK: &str = "declarations.xlsx";
 
-/// Every open-data file of the site.
-pub fn export_site(site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
-    let mut files = Vec::new();
-    for year in &site.years {
-        let prefix = year.year.to_string();
-        let all = &year.declarations;
-        files.push(file(
+/// The open-data files of one year.
+pub fn year_files(config: &SiteConfig, year: &Year) -> Result<Vec<OutputFile>, Diagnostic> {
+    let prefix = year.year.to_string();
+    let all = &year.declarations;
+    let workbook_path = format!("{prefix}/{WORKBOOK}");
+    let workbook = xlsx::workbook(config, year).map_err(|err| {
+        let message = format!("cannot write the workbook: {err}");
+        Diagnostic::error(&workbook_path, "", message)
+    })?;
+    Ok(vec![
+        file(
             format!("{prefix}/{DECLARATIONS_CSV}"),
-            csv::declarations(&site.config, all),
-        )?);
-        files.push(file(
-            format!("{prefix}/{INDICATORS_CSV}"),
-            csv::indicators(all),
-        )?);
-        files.push(OutputFile {
+            csv::declarations(config, all),
+        )?,
+        file(format!("{prefix}/{INDICATORS_CSV}"), csv::indicators(all))?,
+        OutputFile {
             path: format!("{prefix}/{DATAPACKAGE}"),
-            bytes: datapackage::datapackage(&site.config, year),
-        });
-        let path = format!("{prefix}/{WORKBOOK}");
-        match xlsx::workbook(&site.config, year) {
-            Ok(bytes) => files.push(OutputFile { path, bytes }),
-            Err(err) => {
-                let message = format!("cannot write the workbook: {err}");
-                return Err(Diagnostic::error(path, "", message));
-            }
-        }
-        for declaration in all {
-            let one = std::slice::from_ref(declaration);
-            let folder = format!("{prefix}/{}", declaration.slug);
-            files.push(file(
-                format!("{folder}/{DECLARATION_CSV}"),
-                csv::declarations(&site.config, one),
-            )?);
-            files.push(file(
-                format!("{folder}/{INDICATORS_CSV}"),
-                csv::indicators(one),
-            )?);
-        }
-    }
-    Ok(files)
+            bytes: datapackage::datapackage(config, year),
+        },
+        OutputFile {
+            path: workbook_path,
+            bytes: workbook,
+        },
+    ])
 }
 
 /// Writing CSV into memory fails only on a bug in the writer; still report it with the path,

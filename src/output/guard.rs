@@ -9,11 +9,7 @@ use std::io;
 use std::path::{Component, Path, PathBuf};
 
 use super::OutputError;
-use crate::archive::ARCHIVE_DIR;
-use crate::archive::record::RECORD;
-
-/// The site folders that hold sources: a build output must never replace or sit inside them.
-pub const SOURCE_DIRS: &[&str] = &["content", "templates", "static", ARCHIVE_DIR];
+use crate::layout::{ARCHIVE_DIR, RECORD, SOURCE_DIRS};
 
 /// What is being written, which decides what is allowed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

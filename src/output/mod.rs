@@ -17,9 +17,8 @@ use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 
-use crate::archive::record::RECORD;
-use crate::manifest::MANIFEST;
-use crate::render::OutputFile;
+use crate::files::OutputFile;
+use crate::layout::{MANIFEST, RECORD};
 pub use guard::Purpose;
 use marker::Marker;
 

@@ -34,11 +34,27 @@ fn coordinate(value: Decimal) -> String {
 
 /// A horizontal bar per declaration: 年度资金申请总额, largest first.
 pub fn annual_bars(year: &Year) -> String {
-    let mut bars: Vec<(&str, Decimal)> = year
+    let bars = year
         .declarations
         .iter()
-        .map(|declaration| (declaration.name.as_str(), declaration.funding.annual.yuan))
-        .collect();
+        .map(|declaration| (declaration.name.as_str(), declaration.funding.annual.yuan));
+    let title = format!("{} 年各项目年度资金申请总额（元）", year.year);
+    bars_svg("chart-annual", &title, bars)
+}
+
+/// A horizontal bar per 主管部门: its 年度资金申请总额, largest first.
+pub fn department_bars(year: &Year) -> String {
+    let bars = year
+        .departments
+        .iter()
+        .map(|department| (department.name.as_str(), department.totals.annual));
+    let title = format!("{} 年各主管部门年度资金申请总额（元）", year.year);
+    bars_svg("chart-annual", &title, bars)
+}
+
+/// Up to [`MAX_BARS`] bars, largest first (ties by label).
+fn bars_svg<'l>(id: &str, title: &str, bars: impl Iterator<Item = (&'l str, Decimal)>) -> String {
+    let mut bars: Vec<(&str, Decimal)> = bars.collect();
     bars.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     bars.truncate(MAX_BARS);
     let max = bars.first().map_or(Decimal::ZERO, |bar| bar.1);
@@ -46,8 +62,8 @@ pub fn annual_bars(year: &Year) -> String {
     let mut svg = String::new();
     let _ = write!(
         svg,
-        r#"<svg class="chart" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" role="img" aria-labelledby="chart-annual-title chart-annual-desc" xmlns="http://www.w3.org/2000/svg"><title id="chart-annual-title">{year} 年各项目年度资金申请总额（元）</title><desc id="chart-annual-desc">条形图，按金额从大到小排列；数字与下方表格一致。</desc>"#,
-        year = year.year
+        r#"<svg class="chart" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{title}</title><desc id="{id}-desc">条形图，按金额从大到小排列；数字与下方表格一致。</desc>"#,
+        title = escape_html(title),
     );
     for (index, (name, annual)) in bars.iter().enumerate() {
         let y = ROW * index as u32 + 5;

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::model::{Declaration, Funding};
 use crate::money::{Amount, format_yuan, plain_yuan};
 use crate::render::markdown::to_safe_html;
-use crate::site::{Group, Totals, Year};
+use crate::site::{Department, Group, Totals, Year};
 
 #[derive(Debug, Serialize)]
 pub struct TotalsView {
@@ -87,26 +87,117 @@ impl From<&Declaration> for DeclarationRow {
     }
 }
 
+/// One row of a year's department list.
+#[derive(Debug, Serialize)]
+pub struct DepartmentRow {
+    pub name: String,
+    /// The department's first page, relative to the year folder.
+    pub href: String,
+    pub totals: TotalsView,
+}
+
+impl From<&Department> for DepartmentRow {
+    fn from(department: &Department) -> Self {
+        DepartmentRow {
+            name: department.name.clone(),
+            href: department.page_folder(1),
+            totals: TotalsView::from(&department.totals),
+        }
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct YearView {
     pub year: u16,
+    /// Whether the year page lists departments (each with its own pages) rather than
+    /// declarations.
+    pub by_departments: bool,
+    /// Every declaration, when the year page lists them; empty otherwise.
     pub declarations: Vec<DeclarationRow>,
+    /// Every department, when the year page lists them; empty otherwise.
+    pub departments: Vec<DepartmentRow>,
     pub totals: TotalsView,
     pub by_category: Vec<GroupView>,
     pub by_nature: Vec<GroupView>,
     pub by_department: Vec<GroupView>,
 }
 
-impl From<&Year> for YearView {
-    fn from(year: &Year) -> Self {
+impl YearView {
+    /// The figures only (for the home page).
+    pub fn summary(year: &Year) -> Self {
         let groups = |groups: &[Group]| groups.iter().map(GroupView::from).collect();
         YearView {
             year: year.year,
-            declarations: year.declarations.iter().map(DeclarationRow::from).collect(),
+            by_departments: year.by_departments(),
+            declarations: Vec::new(),
+            departments: Vec::new(),
             totals: TotalsView::from(&year.totals),
             by_category: groups(&year.by_category),
             by_nature: groups(&year.by_nature),
             by_department: groups(&year.by_department),
+        }
+    }
+
+    /// The figures and the year page's list.
+    pub fn full(year: &Year) -> Self {
+        let mut view = YearView::summary(year);
+        if view.by_departments {
+            view.departments = year.departments.iter().map(DepartmentRow::from).collect();
+        } else {
+            view.declarations = year.declarations.iter().map(DeclarationRow::from).collect();
+        }
+        view
+    }
+}
+
+/// A link to one page of a department's list.
+#[derive(Debug, Serialize)]
+pub struct PageLink {
+    pub number: usize,
+    /// Relative to the page that links it.
+    pub href: String,
+    pub current: bool,
+}
+
+/// One page of a department's declarations.
+#[derive(Debug, Serialize)]
+pub struct DepartmentView {
+    pub name: String,
+    pub totals: TotalsView,
+    pub declarations: Vec<DeclarationRow>,
+    /// 1-based.
+    pub number: usize,
+    /// Every page of the list; empty when it fits on one.
+    pub pages: Vec<PageLink>,
+    /// The relative path from this page to its year folder.
+    pub year_root: String,
+}
+
+impl DepartmentView {
+    pub fn new(year: &Year, department: &Department, number: usize) -> Self {
+        let year_root = "../".repeat(department.page_folder(number).matches('/').count());
+        let count = department.page_count();
+        let pages = match count {
+            1 => Vec::new(),
+            _ => (1..=count)
+                .map(|other| PageLink {
+                    number: other,
+                    href: format!("{year_root}{}", department.page_folder(other)),
+                    current: other == number,
+                })
+                .collect(),
+        };
+        let rows = department.page(number).iter();
+        DepartmentView {
+            name: department.name.clone(),
+            totals: TotalsView::from(&department.totals),
+            declarations: rows
+                .filter_map(|&index| year.declarations.get(index))
+                .map(DeclarationRow::from)
+                .collect(),
+            number,
+            pages,
+            year_root,
         }
     }
 }

@@ -1,25 +1,28 @@
-//! Rendering: a [`Site`] and a [`Theme`] in, every output file (path and bytes) out.
+//! Rendering: a [`Site`] and a [`Theme`] in, pages (path and bytes) out, one at a time.
 //!
 //! Rendering is pure: no disk access and no clock, so `build`, `serve` and `snapshot` share it and
-//! its output depends only on its input. Pages link to each other with relative URLs, so a built
-//! site (or an archived year) works under any base URL and from a copied folder.
+//! its output depends only on its input. [`pages::all`] lists the pages; [`Renderer::render`]
+//! renders any one of them, from any thread, so the build renders in parallel and writes each page
+//! as soon as it is made. Pages link to each other with relative URLs, so a built site (or an
+//! archived year) works under any base URL and from a copied folder.
 
 pub mod chart;
 pub mod context;
 pub mod markdown;
+pub mod pages;
 pub mod templates;
 
 use std::collections::BTreeMap;
 
-use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
-use crate::archive::Mark;
 use crate::diagnostics::Diagnostic;
+pub use crate::files::OutputFile;
 use crate::history::History;
-use crate::site::{Site, Year};
-use context::{DeclarationView, TotalsView, YearView};
+use crate::site::{ArchivedMark, Site, Year};
+use context::{DeclarationView, DepartmentView, TotalsView, YearView};
+pub use pages::Page;
 pub use templates::{Theme, load_theme};
 
 /// How to render.
@@ -29,14 +32,7 @@ pub struct RenderOptions {
     pub preview: bool,
     /// Archived years: their pages come from `archive/YEAR/` (not rendered here); the home page
     /// and navigation mark them 已归档 with the snapshot date and show their archived figures.
-    pub archived: BTreeMap<u16, Mark>,
-}
-
-/// One file of the output, by its `/`-separated path relative to the output root.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputFile {
-    pub path: String,
-    pub bytes: Vec<u8>,
+    pub archived: BTreeMap<u16, ArchivedMark>,
 }
 
 /// A year in the navigation.
@@ -50,17 +46,15 @@ struct YearLink {
 }
 
 /// Every year, from content or only from the archive, oldest first.
-fn year_links(site: &Site, archived: &BTreeMap<u16, Mark>) -> Vec<YearLink> {
+fn year_links(site: &Site, archived: &BTreeMap<u16, ArchivedMark>) -> Vec<YearLink> {
     let mut links: BTreeMap<u16, YearLink> = site
         .years
         .iter()
         .map(|year| {
-            let totals = TotalsView::from(&year.totals);
-            let count = year.declarations.len();
             let link = YearLink {
                 year: year.year,
-                count,
-                totals,
+                count: year.declarations.len(),
+                totals: TotalsView::from(&year.totals),
                 archived: None,
             };
             (year.year, link)
@@ -78,65 +72,134 @@ fn year_links(site: &Site, archived: &BTreeMap<u16, Mark>) -> Vec<YearLink> {
     links.into_values().collect()
 }
 
-/// Render every page and asset of the site, except archived years (`build` copies those from
-/// `archive/YEAR/`).
-pub fn render_site(
-    site: &Site,
-    theme: &Theme,
-    options: &RenderOptions,
-) -> Result<Vec<OutputFile>, Diagnostic> {
-    let year_links = year_links(site, &options.archived);
-    let history = History::of(site);
-    let renderer = Renderer {
-        site,
-        theme,
-        options,
-        year_links: &year_links,
-        history: &history,
-    };
-    let mut files = vec![renderer.home()?, renderer.not_found()?];
-    let live = site.years.iter();
-    for year in live.filter(|year| !options.archived.contains_key(&year.year)) {
-        files.push(renderer.year_page(year)?);
-        let pages: Result<Vec<OutputFile>, Diagnostic> = year
-            .declarations
-            .par_iter()
-            .map(|declaration| renderer.declaration_page(declaration))
-            .collect();
-        files.extend(pages?);
-        files.extend(renderer.assets(&format!("{}/assets/", year.year)));
-    }
-    files.extend(renderer.assets("assets/"));
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
-}
-
-struct Renderer<'a> {
+/// Renders pages of one site with one theme. Shared by reference between threads.
+pub struct Renderer<'a> {
     site: &'a Site,
     theme: &'a Theme,
     options: &'a RenderOptions,
-    year_links: &'a [YearLink],
-    history: &'a History<'a>,
+    /// What every page's context holds, made once and cloned per page.
+    shared: Context,
+    /// Years in navigation order, to find a year's neighbours.
+    years: Vec<u16>,
+    history: History<'a>,
 }
 
-impl Renderer<'_> {
-    /// Context shared by all pages. `root` is the relative path back to the site root.
-    fn base_context(&self, root: &str, page_path: &str) -> Context {
-        let mut context = Context::new();
-        context.insert("site", &self.site.config);
-        context.insert("root", root);
-        context.insert("page_path", page_path);
-        context.insert(
-            "canonical",
-            &format!("{}{}", self.site.config.base_url, page_path),
-        );
-        context.insert("years", self.year_links);
-        context.insert("preview", &self.options.preview);
-        context.insert("current_year", &None::<u16>);
-        context
+impl<'a> Renderer<'a> {
+    pub fn new(site: &'a Site, theme: &'a Theme, options: &'a RenderOptions) -> Self {
+        let links = year_links(site, &options.archived);
+        let mut shared = Context::new();
+        shared.insert("site", &site.config);
+        shared.insert("years", &links);
+        shared.insert("preview", &options.preview);
+        shared.insert("current_year", &None::<u16>);
+        Renderer {
+            site,
+            theme,
+            options,
+            shared,
+            years: links.iter().map(|link| link.year).collect(),
+            history: History::of(site),
+        }
     }
 
-    fn render(
+    /// Whether `year` is published from its archive instead of rendered.
+    pub fn is_archived(&self, year: u16) -> bool {
+        self.options.archived.contains_key(&year)
+    }
+
+    /// Every page to render (none of an archived year).
+    pub fn pages(&self) -> Vec<Page<'a>> {
+        pages::all(self.site, &self.options.archived)
+    }
+
+    /// Render one page.
+    pub fn render(&self, page: &Page) -> Result<OutputFile, Diagnostic> {
+        let folder = page.folder();
+        let mut context = self.shared.clone();
+        context.insert("page_path", &folder);
+        context.insert(
+            "canonical",
+            &format!("{}{folder}", self.site.config.base_url),
+        );
+        context.insert("current_year", &page.year());
+        let root = page.root();
+        let template = match page {
+            Page::Home => {
+                if let Some(latest) = self.site.latest_year() {
+                    context.insert("latest", &YearView::summary(latest));
+                }
+                "index.html"
+            }
+            Page::NotFound => {
+                // Served at any depth, so it links from the base URL instead of relatively.
+                let base = &self.site.config.base_url;
+                context.insert("root", base);
+                context.insert("assets", &format!("{base}assets/"));
+                "404.html"
+            }
+            Page::Year(year) => {
+                self.year_context(&mut context, year);
+                "year.html"
+            }
+            Page::Department {
+                year,
+                department,
+                number,
+            } => {
+                context.insert("year", &YearView::summary(year));
+                context.insert(
+                    "department",
+                    &DepartmentView::new(year, department, *number),
+                );
+                "department.html"
+            }
+            Page::Declaration {
+                declaration,
+                department,
+                ..
+            } => {
+                context.insert("declaration", &DeclarationView::from(*declaration));
+                context.insert("history", &self.history.view(declaration));
+                let link =
+                    department.map(|department| (&department.name, department.page_folder(1)));
+                context.insert("department", &link);
+                "declaration.html"
+            }
+        };
+        if !matches!(page, Page::NotFound) {
+            // Pages of a year use the year's own copy of the assets, so an archived year keeps
+            // its look.
+            let depth_in_year = folder.matches('/').count().saturating_sub(1);
+            let assets = match page.year() {
+                Some(_) => format!("{}assets/", "../".repeat(depth_in_year)),
+                None => format!("{root}assets/"),
+            };
+            context.insert("root", &root);
+            context.insert("assets", &assets);
+        }
+        self.render_template(template, &context, page.path())
+    }
+
+    fn year_context(&self, context: &mut Context, year: &Year) {
+        context.insert("year", &YearView::full(year));
+        if year.by_departments() {
+            context.insert("chart_annual_svg", &chart::department_bars(year));
+        } else {
+            context.insert("chart_annual_svg", &chart::annual_bars(year));
+        }
+        context.insert("chart_sources_svg", &chart::category_sources(year));
+        let index = self.years.iter().position(|other| *other == year.year);
+        let neighbour = |offset: isize| {
+            index
+                .and_then(|index| index.checked_add_signed(offset))
+                .and_then(|other| self.years.get(other))
+                .copied()
+        };
+        context.insert("previous_year", &neighbour(-1));
+        context.insert("next_year", &neighbour(1));
+    }
+
+    fn render_template(
         &self,
         template: &str,
         context: &Context,
@@ -155,69 +218,25 @@ impl Renderer<'_> {
         })
     }
 
-    fn home(&self) -> Result<OutputFile, Diagnostic> {
-        let mut context = self.base_context("", "");
-        context.insert("assets", "assets/");
-        if let Some(latest) = self.site.latest_year() {
-            context.insert("latest", &YearView::from(latest));
-        }
-        self.render("index.html", &context, "index.html".into())
-    }
-
-    /// The 404 page is served at any depth, so it links from the base URL instead of relatively.
-    fn not_found(&self) -> Result<OutputFile, Diagnostic> {
-        let base = &self.site.config.base_url;
-        let mut context = self.base_context(base, "404.html");
-        context.insert("assets", &format!("{base}assets/"));
-        self.render("404.html", &context, "404.html".into())
-    }
-
-    fn year_page(&self, year: &Year) -> Result<OutputFile, Diagnostic> {
-        let mut context = self.base_context("../", &format!("{}/", year.year));
-        context.insert("assets", "assets/");
-        context.insert("year", &YearView::from(year));
-        context.insert("current_year", &year.year);
-        context.insert("chart_annual_svg", &chart::annual_bars(year));
-        context.insert("chart_sources_svg", &chart::category_sources(year));
-        let index = self
-            .year_links
+    /// The theme's assets, for `assets/` and for each live year's `YEAR/assets/` (so that an
+    /// archived year carries its own look).
+    pub fn assets(&self) -> Vec<OutputFile> {
+        let mut folders = vec!["assets/".to_string()];
+        let live = self.site.years.iter();
+        folders.extend(
+            live.filter(|year| !self.options.archived.contains_key(&year.year))
+                .map(|year| format!("{}/assets/", year.year)),
+        );
+        folders
             .iter()
-            .position(|link| link.year == year.year);
-        let neighbour = |offset: isize| {
-            index
-                .and_then(|index| index.checked_add_signed(offset))
-                .and_then(|other| self.year_links.get(other))
-                .map(|other| other.year)
-        };
-        context.insert("previous_year", &neighbour(-1));
-        context.insert("next_year", &neighbour(1));
-        self.render("year.html", &context, format!("{}/index.html", year.year))
-    }
-
-    fn declaration_page(
-        &self,
-        declaration: &crate::model::Declaration,
-    ) -> Result<OutputFile, Diagnostic> {
-        let page_path = format!("{}/{}/", declaration.year, declaration.slug);
-        let mut context = self.base_context("../../", &page_path);
-        context.insert("assets", "../assets/");
-        context.insert("declaration", &DeclarationView::from(declaration));
-        context.insert("current_year", &declaration.year);
-        context.insert("history", &self.history.view(declaration));
-        self.render(
-            "declaration.html",
-            &context,
-            format!("{page_path}index.html"),
-        )
-    }
-
-    fn assets(&self, folder: &str) -> Vec<OutputFile> {
-        self.theme
-            .assets
-            .iter()
-            .map(|(name, bytes)| OutputFile {
-                path: format!("{folder}{name}"),
-                bytes: bytes.clone(),
+            .flat_map(|folder| {
+                self.theme
+                    .assets
+                    .iter()
+                    .map(move |(name, bytes)| OutputFile {
+                        path: format!("{folder}{name}"),
+                        bytes: bytes.clone(),
+                    })
             })
             .collect()
     }

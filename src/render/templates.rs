@@ -20,6 +20,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         "declaration.html",
         include_str!("../../templates/declaration.html"),
     ),
+    (
+        "department.html",
+        include_str!("../../templates/department.html"),
+    ),
     ("404.html", include_str!("../../templates/404.html")),
 ];
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use disclose::archive::snapshot::{Snapshot, SnapshotError, SnapshotOptions, snapshot};
 use disclose::archive::verify::read_tree;
-use disclose::build::{BuildOptions, Rendered, build, render_to_memory};
+use disclose::build::{BuildOptions, Produced, Rendered, build, render_to_memory};
 
 /// 2024-03-01T00:00:00Z
 pub const EPOCH: &str = "1709251200";
@@ -58,7 +58,7 @@ impl Site {
         );
     }
 
-    pub fn build(&self) -> Rendered {
+    pub fn build(&self) -> Produced {
         build(&BuildOptions::new(self.root()), &self.path("public")).expect("build")
     }
 

@@ -10,6 +10,9 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::model::{Declaration, SiteConfig};
+pub use departments::Department;
+
+pub mod departments;
 
 /// Label for a declaration whose 项目类别 or 项目性质 is not filled in.
 pub const NOT_GIVEN: &str = "未填写";
@@ -42,6 +45,15 @@ impl Totals {
     }
 }
 
+/// What the home page and the year navigation show for an archived year: its snapshot day and
+/// the figures as archived (the year may no longer have sources at all).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArchivedMark {
+    /// Snapshot day, `YYYY-MM-DD`.
+    pub date: String,
+    pub totals: Totals,
+}
+
 /// Totals of the declarations that share one label (a 项目类别, a 项目性质 or a 主管部门).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Group {
@@ -59,6 +71,16 @@ pub struct Year {
     pub by_category: Vec<Group>,
     pub by_nature: Vec<Group>,
     pub by_department: Vec<Group>,
+    /// The year's 主管部门, largest annual total first (ties by name).
+    pub departments: Vec<Department>,
+}
+
+impl Year {
+    /// Whether the year page lists departments (each with its own pages) instead of every
+    /// declaration: when there are several departments, or too many declarations for one page.
+    pub fn by_departments(&self) -> bool {
+        self.departments.len() > 1 || self.declarations.len() > departments::PAGE_ROWS
+    }
 }
 
 /// The whole site, ready to render.
@@ -119,13 +141,16 @@ fn summarize_year(year: u16, declarations: Vec<Declaration>) -> Year {
             .or_default()
             .add(declaration);
     }
+    let by_department = into_groups(by_department);
+    let departments = departments::of(&declarations, &by_department);
     Year {
         year,
         declarations,
         totals,
         by_category: into_groups(by_category),
         by_nature: into_groups(by_nature),
-        by_department: into_groups(by_department),
+        by_department,
+        departments,
     }
 }
 

@@ -1,0 +1,80 @@
+//! Where produced files go, and the manifest line each one leaves behind.
+//!
+//! The build hands every file to a [`Sink`] as soon as it is made, from whichever thread made it,
+//! and keeps only its path and hash ([`Written`]); the bytes are not held once the sink has them.
+//! `build` writes into the output's staging folder, `serve` and `snapshot` keep the files in
+//! memory, and `check` discards them, all through the same pipeline.
+
+use std::sync::Mutex;
+
+use crate::files::OutputFile;
+use crate::manifest::sha256_hex;
+use crate::output::{OutputError, Staging};
+
+/// Takes produced files. Implementations must accept files from many threads at once.
+pub trait Sink: Sync {
+    fn put(&self, file: OutputFile) -> Result<(), OutputError>;
+}
+
+/// A file that was handed over: its path and the lowercase hex sha256 of its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Written {
+    pub path: String,
+    pub sha256: String,
+}
+
+/// Hash `file`, hand it to `sink`, and keep only its manifest line.
+pub fn emit(sink: &dyn Sink, file: OutputFile) -> Result<Written, OutputError> {
+    let written = Written {
+        path: file.path.clone(),
+        sha256: sha256_hex(&file.bytes),
+    };
+    sink.put(file)?;
+    Ok(written)
+}
+
+impl Sink for Staging {
+    fn put(&self, file: OutputFile) -> Result<(), OutputError> {
+        self.write(&file.path, &file.bytes)
+    }
+}
+
+/// Keeps every file in memory (`serve`, `snapshot`, tests).
+#[derive(Debug, Default)]
+pub struct Memory {
+    files: Mutex<Vec<OutputFile>>,
+}
+
+impl Memory {
+    /// The files, sorted by path.
+    pub fn into_files(self) -> Vec<OutputFile> {
+        let mut files = self
+            .files
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
+
+impl Sink for Memory {
+    fn put(&self, file: OutputFile) -> Result<(), OutputError> {
+        let mut files = self
+            .files
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        files.push(file);
+        Ok(())
+    }
+}
+
+/// Drops every file (`check`: everything is rendered, so every template error shows, but
+/// nothing is kept).
+#[derive(Debug, Default)]
+pub struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _file: OutputFile) -> Result<(), OutputError> {
+        Ok(())
+    }
+}
