@@ -171,16 +171,46 @@ pub fn normalize(cell: &str) -> String {
 /// The text of a cell whose lines were wrapped by a PDF's layout, joined again: the line breaks
 /// go, and each line's surrounding spaces with them; a single space is put back only between a
 /// Latin letter or digit at the end of a line and one at the start of the next (`Phase` + `2`).
+/// A blank line stays a paragraph break (`\n\n`).
 pub fn join_wrapped(text: &str) -> String {
+    let mut paragraphs: Vec<String> = Vec::new();
     let mut joined = String::with_capacity(text.len());
-    for piece in text
-        .split('\n')
-        .map(str::trim)
-        .filter(|piece| !piece.is_empty())
-    {
-        push_wrapped(&mut joined, piece);
+    for line in text.split('\n').map(str::trim) {
+        if line.is_empty() {
+            if !joined.is_empty() {
+                paragraphs.push(std::mem::take(&mut joined));
+            }
+        } else {
+            push_wrapped(&mut joined, line);
+        }
     }
-    joined
+    if !joined.is_empty() {
+        paragraphs.push(joined);
+    }
+    paragraphs.join("\n\n")
+}
+
+/// The display width of the unbreakable start of a wrapped line: up to its first place where a
+/// line may break, between two wide (Chinese) characters.
+pub fn head_width(text: &str) -> usize {
+    use unicode_width::UnicodeWidthChar;
+    let mut width = 0;
+    let mut previous_wide = false;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if previous_wide && w == 2 {
+            return width;
+        }
+        previous_wide = w == 2;
+        width += w;
+    }
+    width
+}
+
+/// Did a line of `width` columns wrap onto a line starting with `next`, in a column `full` wide?
+/// It did if the start of `next` would not have fitted on it.
+pub fn wrapped_onto(width: usize, next: &str, full: usize) -> bool {
+    width + head_width(next) > full
 }
 
 /// Appends one wrapped line of a cell to the text before it (see [`join_wrapped`]).
@@ -244,6 +274,19 @@ mod tests {
         assert_eq!(join_wrapped("IT Phase\n2"), "IT Phase 2");
         assert_eq!(join_wrapped("1,800,\n000.00"), "1,800,000.00");
         assert_eq!(join_wrapped("\n"), "");
+        assert_eq!(join_wrapped("一段\n落\n\n二段"), "一段落\n\n二段");
+    }
+
+    #[test]
+    fn lines_wrap_where_the_next_start_does_not_fit() {
+        assert_eq!(head_width("学术交流"), 2);
+        assert_eq!(head_width("2022年有所"), 6);
+        assert_eq!(head_width("≥30.00(家)"), 10);
+        assert!(wrapped_onto(20, "学术", 20));
+        assert!(wrapped_onto(19, "学术", 20));
+        assert!(!wrapped_onto(18, "学术", 20));
+        assert!(wrapped_onto(15, "2022年有所", 20));
+        assert!(!wrapped_onto(14, "2022年有所", 20));
     }
 
     #[test]

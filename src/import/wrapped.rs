@@ -12,7 +12,7 @@
 //!
 //! [`Flow::Wrapped`]: super::grid::Flow::Wrapped
 
-use super::grid::{At, Cell, Row, normalize, push_wrapped};
+use super::grid::{At, Cell, Row, normalize, push_wrapped, wrapped_onto};
 use super::labels::{Field, field_of, goal_label, is_footer, is_label, unit_label};
 use crate::levels::{is_level1, is_level2};
 use crate::target::{Target, parse_target};
@@ -168,22 +168,22 @@ fn header(pieces: &[Piece]) -> Vec<Row> {
     rows
 }
 
-/// A line of a wrapped cell may end this many columns short of the full width (a Chinese
-/// character, two columns wide, that did not fit in the last one).
-const SLACK: usize = 1;
-
 /// Display width of a piece (a Chinese character is two columns).
 fn width(text: &str) -> usize {
     UnicodeWidthStr::width(text)
 }
 
-/// Cuts text pieces into cells: a piece at (nearly) the full width `full` goes on into the next.
+/// Cuts text pieces into cells: a piece goes on into the next if the next one's start would not
+/// have fitted after it in a column `full` wide.
 fn cells_by_width<'p>(pieces: &[&'p Piece], full: usize) -> Vec<Vec<&'p Piece>> {
     let mut cells: Vec<Vec<&Piece>> = Vec::new();
     let mut current: Vec<&Piece> = Vec::new();
-    for piece in pieces {
+    for (index, piece) in pieces.iter().enumerate() {
         current.push(piece);
-        if width(&piece.text) + SLACK < full {
+        let goes_on = pieces
+            .get(index + 1)
+            .is_some_and(|next| wrapped_onto(width(&piece.text), &next.text, full));
+        if !goes_on {
             cells.push(std::mem::take(&mut current));
         }
     }
@@ -378,12 +378,12 @@ fn split_run<'p>(
             };
             let mut cell = vec![*run.get(index)?];
             index += 1;
-            while let Some(full) = full {
+            while let (Some(full), Some(next)) = (full, run.get(index)) {
                 let last = cell.last().map_or(0, |piece| width(&piece.text));
-                if last + SLACK < full || index >= run.len() {
+                if !wrapped_onto(last, &next.text, full) {
                     break;
                 }
-                cell.push(run[index]);
+                cell.push(*next);
                 index += 1;
             }
             cells.push(cell);
@@ -423,10 +423,14 @@ fn name_score(text: &str) -> i32 {
 /// rows, targets look like targets, names do not; fewer joins win a tie.
 fn best_widths(runs: &[Vec<&Piece>], group: usize) -> (Option<usize>, Option<usize>) {
     let mut candidates: Vec<Option<usize>> = vec![None];
+    // The column is at least as wide as its widest line, and may be a little wider.
     let mut widths: Vec<usize> = runs
         .iter()
         .flatten()
-        .map(|piece| width(&piece.text))
+        .flat_map(|piece| {
+            let width = width(&piece.text);
+            [width, width + 1, width + 2]
+        })
         .collect();
     widths.sort_unstable();
     widths.dedup();

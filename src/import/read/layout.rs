@@ -19,11 +19,15 @@
 
 use super::ReadError;
 use super::decode::{decode_text, numbered_lines};
-use crate::import::grid::{At, Cell, Document, Flow, Row, normalize, push_wrapped};
+use crate::import::grid::{At, Cell, Document, Flow, Row, normalize, push_wrapped, wrapped_onto};
 use crate::import::labels::{is_footer, is_label, is_page_marker, is_year_line, title_of};
 use crate::levels::{is_level1, is_level2};
 use crate::target::{Target, parse_target};
-use unicode_width::UnicodeWidthChar;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+fn width(text: &str) -> usize {
+    UnicodeWidthStr::width(text)
+}
 
 pub fn read_layout(bytes: &[u8]) -> Result<Document, ReadError> {
     let (text, note) = decode_text(bytes)?;
@@ -155,10 +159,25 @@ fn rebuild(raw: Vec<(usize, Vec<Segment>)>) -> Vec<Row> {
             .filter(|(_, (line, _))| anchors[*line])
             .map(|(position, _)| position)
             .collect();
+        // A line shorter than the cell's widest, where the next line's start would have fitted,
+        // ends a paragraph of the cell.
         let text_of = |part: &[(usize, usize)]| {
+            let full = part
+                .iter()
+                .map(|(line, segment)| width(&lines[*line].segments[*segment].0.text))
+                .max()
+                .unwrap_or(0);
             let mut text = String::new();
+            let mut previous: Option<usize> = None;
             for (line, segment) in part {
-                push_wrapped(&mut text, &lines[*line].segments[*segment].0.text);
+                let piece = &lines[*line].segments[*segment].0.text;
+                if previous.is_some_and(|previous| !wrapped_onto(previous, piece, full)) {
+                    text.push_str("\n\n");
+                    text.push_str(piece);
+                } else {
+                    push_wrapped(&mut text, piece);
+                }
+                previous = Some(width(piece));
             }
             text
         };
