@@ -30,6 +30,8 @@ enum Column {
     Start,
     End,
     Total,
+    TotalFiscal,
+    TotalOther,
     Annual,
     Appropriation,
     Carryover,
@@ -71,6 +73,7 @@ fn column_of(header: &str) -> Option<Column> {
         "计划开始日期" => Column::Start,
         "计划完成日期" => Column::End,
         "项目资金总额" | "中期资金总额" => Column::Total,
+        "财政资金" => Column::TotalFiscal,
         "年度资金申请总额" | "年度资金总额" | "资金总额" | "预算金额" | "项目金额" | "申请金额" => {
             Column::Annual
         }
@@ -113,10 +116,22 @@ pub(crate) fn read_flat_list(
         return Vec::new();
     };
     let header = &region.rows[header_index];
-    let columns: Vec<(usize, Column)> = header
+    let mut columns: Vec<(usize, Column)> = header
         .filled()
         .filter_map(|(column, text)| Some((column, column_of(text)?)))
         .collect();
+    // 其他资金 left of the 年度资金申请总额 column is the multi-year one, as on the form.
+    if let Some(annual) = columns
+        .iter()
+        .find(|(_, kind)| *kind == Column::Annual)
+        .map(|(c, _)| *c)
+    {
+        for (column, kind) in &mut columns {
+            if *kind == Column::Other && *column < annual {
+                *kind = Column::TotalOther;
+            }
+        }
+    }
     let before = region.rows.get(..header_index).unwrap_or_default();
     let mut unit = header
         .filled()
@@ -306,7 +321,7 @@ fn finish(
     }
     match unit.and_then(Unit::parse) {
         Some(unit) => {
-            for kind in [Column::Total, Column::Annual, Column::Appropriation, Column::Carryover, Column::Other] {
+            for kind in [Column::Total, Column::TotalFiscal, Column::TotalOther, Column::Annual, Column::Appropriation, Column::Carryover, Column::Other] {
                 if let Some(Err(problem)) = field(kind).map(|text| amount_from_text(&text, unit)) {
                     errors.push((at, problem.to_string()));
                 }
@@ -342,8 +357,8 @@ fn finish(
         funding: Funding {
             unit: unit.unwrap_or("元").to_string(),
             total: field(Column::Total),
-            total_fiscal: None,
-            total_other: None,
+            total_fiscal: field(Column::TotalFiscal),
+            total_other: field(Column::TotalOther),
             annual: annual.unwrap_or_default(),
             appropriation: field(Column::Appropriation),
             carryover: field(Column::Carryover),
@@ -432,7 +447,10 @@ mod tests {
                 "主管部门|项目名称|年度资金申请总额|一级指标|二级指标|三级指标|指标值",
                 "甲|乙|1|效益指标|社会效益指标|丙|1",
             ]),
-            Options { unit: Some("元") },
+            Options {
+                unit: Some("元"),
+                ..Options::default()
+            },
         );
         assert!(with_unit[0].1.is_ok());
     }

@@ -58,6 +58,8 @@ pub(crate) struct FormFailure {
 pub(crate) struct Options<'a> {
     /// `--unit`: the unit of forms that print none.
     pub unit: Option<&'a str>,
+    /// For one-cell-per-line text: the width of the goal column across the document.
+    pub goal_width: usize,
 }
 
 /// Collects the problems of one form while reading on, so that one run reports them all.
@@ -83,7 +85,7 @@ pub(crate) fn parse_form(
             .filter(|row| !row.is_blank())
             .cloned()
             .collect(),
-        Flow::Wrapped => wrapped::to_cells(&region.rows, &mut notes),
+        Flow::Wrapped => wrapped::to_cells(&region.rows, options.goal_width, &mut notes),
     };
     let mut problems = Problems::default();
     let (year, rows) = year_and_rows(region, rows, &mut problems);

@@ -316,25 +316,23 @@ pub fn is_footer(text: &str) -> bool {
 /// `Page 2 of 3`, `2/3`.
 pub fn is_page_marker(text: &str) -> bool {
     let text = normalize(text);
-    if text.is_empty() {
-        return false;
-    }
     let without_digits: String = text.chars().filter(|c| !c.is_ascii_digit()).collect();
     let has_digit = text.chars().any(|c| c.is_ascii_digit());
+    let dashed = text.starts_with('-') && text.ends_with('-') && without_digits == "--";
     has_digit
-        && matches!(
-            without_digits.as_str(),
-            "第页"
-                | "共页"
-                | "第页共页"
-                | "第页,共页"
-                | "第页，共页"
-                | "--"
-                | "/"
-                | "Page"
-                | "Pageof"
-                | "页"
-        )
+        && (dashed
+            || matches!(
+                without_digits.as_str(),
+                "第页"
+                    | "共页"
+                    | "第页共页"
+                    | "第页,共页"
+                    | "第页，共页"
+                    | "/"
+                    | "Page"
+                    | "Pageof"
+                    | "页"
+            ))
 }
 
 /// If `text` starts with a field label followed by a colon or whitespace and more text (`项目名称：
@@ -473,7 +471,14 @@ mod tests {
         for marker in ["第 2 页", "第2页 共3页", "- 4 -", "Page 2 of 3", "2/3"] {
             assert!(is_page_marker(marker), "{marker}");
         }
-        for text in ["2023年12月底", "第一页", "≥100.00(项)", "100%"] {
+        for text in [
+            "2023年12月底",
+            "第一页",
+            "≥100.00(项)",
+            "100%",
+            "2023-01-01",
+            "2023/01/01",
+        ] {
             assert!(!is_page_marker(text), "{text}");
         }
         assert!(is_footer("填报人：张三"));

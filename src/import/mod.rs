@@ -225,7 +225,16 @@ fn import_one(input: &Input<'_>, options: ImportOptions<'_>, outcome: &mut Outco
             ),
         ));
     }
-    let form_options = form::Options { unit: options.unit };
+    let goal_width = match document.flow {
+        grid::Flow::Wrapped => {
+            wrapped::goal_width(located.regions.iter().map(|region| region.rows.as_slice()))
+        }
+        grid::Flow::Cells => 0,
+    };
+    let form_options = form::Options {
+        unit: options.unit,
+        goal_width,
+    };
     let mut number = 0;
     for region in &located.regions {
         let results: Vec<(At, Result<form::Declaration, form::FormFailure>)> = match region.kind {

@@ -12,7 +12,7 @@
 //!
 //! [`Flow::Wrapped`]: super::grid::Flow::Wrapped
 
-use super::grid::{At, Cell, Row, normalize, push_wrapped, wrapped_onto};
+use super::grid::{At, Cell, Row, head_width, normalize, push_wrapped, wrapped_onto};
 use super::labels::{Field, field_of, goal_label, is_footer, is_label, unit_label};
 use crate::levels::{is_level1, is_level2};
 use crate::target::{Target, parse_target};
@@ -77,9 +77,8 @@ fn cell(text: &str, column: usize) -> Cell {
     }
 }
 
-/// The region's rows rebuilt as rows of whole cells.
-pub(crate) fn to_cells(rows: &[Row], notes: &mut Vec<String>) -> Vec<Row> {
-    let pieces = pieces(rows);
+/// Where the goals and the indicator table start among a region's pieces.
+fn sections(pieces: &[Piece]) -> (Option<usize>, Option<usize>) {
     let is_goal = |piece: &Piece| piece.label.as_deref().and_then(goal_label).is_some();
     let is_indicator = |piece: &Piece| piece.label.as_deref() == Some("一级指标");
     let goals_start = pieces.iter().position(is_goal);
@@ -88,11 +87,44 @@ pub(crate) fn to_cells(rows: &[Row], notes: &mut Vec<String>) -> Vec<Row> {
         .skip(goals_start.unwrap_or(0))
         .position(is_indicator)
         .map(|offset| offset + goals_start.unwrap_or(0));
+    (goals_start, indicators_start)
+}
+
+/// The width of the goal column, for every form of a document: its widest line of goal text
+/// (the forms of one file share their layout, and one form's goals may be too short to show it).
+pub(crate) fn goal_width<'r>(regions: impl IntoIterator<Item = &'r [Row]>) -> usize {
+    regions
+        .into_iter()
+        .filter_map(|rows| {
+            let pieces = pieces(rows);
+            let (Some(start), end) = sections(&pieces) else {
+                return None;
+            };
+            pieces
+                .get(start..end.unwrap_or(pieces.len()))
+                .unwrap_or_default()
+                .iter()
+                .filter(|piece| piece.label.is_none())
+                .map(|piece| width(&piece.text))
+                .max()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// The region's rows rebuilt as rows of whole cells; `goal_width` is the goal column's width.
+pub(crate) fn to_cells(rows: &[Row], goal_width: usize, notes: &mut Vec<String>) -> Vec<Row> {
+    let pieces = pieces(rows);
+    let (goals_start, indicators_start) = sections(&pieces);
     let header_end = goals_start.or(indicators_start).unwrap_or(pieces.len());
     let mut out = header(pieces.get(..header_end).unwrap_or_default());
     if let Some(start) = goals_start {
         let end = indicators_start.unwrap_or(pieces.len());
-        out.extend(goals(pieces.get(start..end).unwrap_or_default(), notes));
+        out.extend(goals(
+            pieces.get(start..end).unwrap_or_default(),
+            goal_width,
+            notes,
+        ));
     }
     if let Some(start) = indicators_start {
         out.extend(indicators(pieces.get(start..).unwrap_or_default()));
@@ -201,7 +233,7 @@ fn joined(pieces: &[&Piece]) -> String {
     text
 }
 
-fn goals(pieces: &[Piece], notes: &mut Vec<String>) -> Vec<Row> {
+fn goals(pieces: &[Piece], goal_width: usize, notes: &mut Vec<String>) -> Vec<Row> {
     let labels: Vec<&Piece> = pieces
         .iter()
         .filter(|piece| piece.label.as_deref().and_then(goal_label).is_some())
@@ -240,7 +272,8 @@ fn goals(pieces: &[Piece], notes: &mut Vec<String>) -> Vec<Row> {
         .iter()
         .map(|piece| width(&piece.text))
         .max()
-        .unwrap_or(0);
+        .unwrap_or(0)
+        .max(goal_width);
     let blocks = cells_by_width(&texts, full);
     let has_period = overall.is_some_and(|piece| piece.text.contains('('));
     let split_overall =
@@ -303,12 +336,15 @@ fn indicators(pieces: &[Piece]) -> Vec<Row> {
     let text_runs: Vec<Vec<&Piece>> = runs.iter().map(|(_, run)| run.clone()).collect();
     let widths = best_widths(&text_runs, group);
     for (levels, run) in &runs {
-        let groups = split_run(run, group, widths).unwrap_or_else(|| {
-            // No widths fit: one cell a piece, so the form reader reports the row's shape.
-            run.chunks(group)
-                .map(|chunk| chunk.iter().map(|p| vec![*p]).collect())
-                .collect()
-        });
+        let groups = split_run(run, group, widths).map_or_else(
+            || {
+                // No widths fit: one cell a piece, so the form reader reports the row's shape.
+                run.chunks(group)
+                    .map(|chunk| chunk.iter().map(|p| vec![*p]).collect())
+                    .collect()
+            },
+            |(_, groups)| groups,
+        );
         let mut levels = levels.clone();
         for cells in groups {
             let at = cells
@@ -359,38 +395,77 @@ fn runs<'p>(pieces: &[&'p Piece]) -> Vec<(Vec<String>, Vec<&'p Piece>)> {
     runs
 }
 
-/// Splits a run of pieces into groups of `group` cells, the name and target columns wrapping at
-/// `widths` (None: that column does not wrap). None if the run does not divide into groups.
+/// A split run: its score and its groups of cells (each cell its pieces).
+type Split<'p> = (i32, Vec<Vec<Vec<&'p Piece>>>);
+
+/// Splits a run of pieces into groups of `group` cells (三级指标, 指标值, extras), the best way
+/// the column widths allow: a piece may go on into the next only if it fills its column
+/// (`widths`: name and target columns; None: that column does not wrap), and the split whose
+/// names look like names and targets like targets wins. None if the run cannot be split into
+/// whole groups.
 fn split_run<'p>(
     run: &[&'p Piece],
     group: usize,
     widths: (Option<usize>, Option<usize>),
-) -> Option<Vec<Vec<Vec<&'p Piece>>>> {
-    let mut groups = Vec::new();
-    let mut index = 0;
-    while index < run.len() {
-        let mut cells = Vec::with_capacity(group);
+) -> Option<Split<'p>> {
+    let group = group.max(1);
+    // best[index][column]: the best split of run[index..] starting in `column`.
+    let mut best: Vec<Vec<Option<(i32, usize)>>> = vec![vec![None; group]; run.len() + 1];
+    best[run.len()][0] = Some((0, 0));
+    for index in (0..run.len()).rev() {
         for column in 0..group {
             let full = match column {
                 0 => widths.0,
                 1 => widths.1,
                 _ => None,
             };
-            let mut cell = vec![*run.get(index)?];
-            index += 1;
-            while let (Some(full), Some(next)) = (full, run.get(index)) {
-                let last = cell.last().map_or(0, |piece| width(&piece.text));
-                if !wrapped_onto(last, &next.text, full) {
+            let mut found: Option<(i32, usize)> = None;
+            for length in 1..=run.len() - index {
+                let last = index + length - 1;
+                // No line is wider than its column.
+                if full.is_some_and(|full| width(&run[last].text) > full) {
                     break;
                 }
-                cell.push(*next);
-                index += 1;
+                if length > 1 {
+                    // run[last - 1] goes on into run[last]: it must fill its column.
+                    let (Some(full), Some(previous)) = (full, run.get(last - 1)) else {
+                        break;
+                    };
+                    let next = &run[last].text;
+                    if width(&previous.text) + head_width(next).min(2) <= full {
+                        break;
+                    }
+                }
+                let Some((rest, _)) = best[last + 1][(column + 1) % group] else {
+                    continue;
+                };
+                let text = joined(&run[index..=last]);
+                let score = match column {
+                    0 => name_score(&text),
+                    1 => target_score(&text),
+                    _ => 0,
+                } - (length as i32 - 1);
+                if found.is_none_or(|(known, _)| rest + score > known) {
+                    found = Some((rest + score, length));
+                }
             }
-            cells.push(cell);
+            best[index][column] = found;
         }
-        groups.push(cells);
     }
-    Some(groups)
+    let (total, _) = best[0][0]?;
+    let mut groups = Vec::new();
+    let mut cells = Vec::new();
+    let (mut index, mut column) = (0, 0);
+    while index < run.len() {
+        let (_, length) = best[index][column]?;
+        cells.push(run[index..index + length].to_vec());
+        index += length;
+        column = (column + 1) % group;
+        if column == 0 {
+            groups.push(std::mem::take(&mut cells));
+        }
+    }
+    Some((total, groups))
 }
 
 /// How much a text looks like a target (higher) or not.
@@ -435,29 +510,17 @@ fn best_widths(runs: &[Vec<&Piece>], group: usize) -> (Option<usize>, Option<usi
     widths.sort_unstable();
     widths.dedup();
     candidates.extend(widths.into_iter().map(Some));
-    let mut best: Option<((i32, i32), (Option<usize>, Option<usize>))> = None;
+    let mut best: Option<(i32, (Option<usize>, Option<usize>))> = None;
     for name in &candidates {
         for target in &candidates {
             let widths = (*name, *target);
-            let mut score = 0;
-            let mut joins = 0;
-            let mut valid = true;
-            for run in runs {
-                let Some(groups) = split_run(run, group, widths) else {
-                    valid = false;
-                    break;
-                };
-                for cells in &groups {
-                    joins += cells.iter().map(|cell| cell.len() as i32 - 1).sum::<i32>();
-                    if let [name, target, ..] = cells.as_slice() {
-                        score += target_score(&joined(target)) + name_score(&joined(name));
-                    }
-                }
-            }
-            if valid {
-                let key = (score, -joins);
-                if best.is_none_or(|(best_key, _)| key > best_key) {
-                    best = Some((key, widths));
+            let total: Option<i32> = runs
+                .iter()
+                .map(|run| split_run(run, group, widths).map(|(score, _)| score))
+                .sum();
+            if let Some(total) = total {
+                if best.is_none_or(|(known, _)| total > known) {
+                    best = Some((total, widths));
                 }
             }
         }
@@ -512,6 +575,7 @@ mod tests {
                 "其他资金",
                 "0.00",
             ]),
+            0,
             &mut Vec::new(),
         );
         assert_eq!(
@@ -562,6 +626,7 @@ mod tests {
                 "营造创新创业文化",
                 "良好",
             ]),
+            0,
             &mut Vec::new(),
         );
         let texts = texts(&got);

@@ -70,7 +70,7 @@ fn segments(line: &str) -> Vec<Segment> {
         } else {
             c.width().unwrap_or(0)
         };
-        if c == ' ' || c == '\t' || c == '\u{a0}' {
+        if c == ' ' || c == '\t' || c == '\u{a0}' || c.is_control() {
             spaces += width.max(1);
         } else {
             if spaces >= 2 {
@@ -98,6 +98,8 @@ fn segments(line: &str) -> Vec<Segment> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Label,
+    /// A label printed over several lines (a merged cell's): not an anchor of its middle line.
+    Stacked,
     Value,
 }
 
@@ -200,7 +202,21 @@ fn rebuild(raw: Vec<(usize, Vec<Segment>)>) -> Vec<Row> {
             ));
             continue;
         }
-        for (anchor, range) in split_chain(chain.len(), &anchor_positions) {
+        let chain_full = chain
+            .iter()
+            .map(|(line, segment)| width(&lines[*line].segments[*segment].0.text))
+            .max()
+            .unwrap_or(0);
+        let wraps: Vec<bool> = chain
+            .windows(2)
+            .map(|pair| {
+                let (upper, lower) = (&pair[0], &pair[1]);
+                let upper = &lines[upper.0].segments[upper.1].0.text;
+                let lower = &lines[lower.0].segments[lower.1].0.text;
+                wrapped_onto(width(upper), lower, chain_full)
+            })
+            .collect();
+        for (anchor, range) in split_chain(chain.len(), &anchor_positions, &wraps) {
             let part = &chain[range];
             let line = chain[anchor].0;
             cells_at[line].push(Cell {
@@ -214,7 +230,7 @@ fn rebuild(raw: Vec<(usize, Vec<Segment>)>) -> Vec<Row> {
             line.segments.iter().zip(&taken[index]).enumerate()
         {
             let _ = segment;
-            if *kind == Kind::Label || !taken {
+            if *kind != Kind::Value || !taken {
                 cells_at[index].push(Cell {
                     text: segment_text.text.clone(),
                     column: segment_text.start,
@@ -258,7 +274,18 @@ fn rebuild(raw: Vec<(usize, Vec<Segment>)>) -> Vec<Row> {
         });
     }
     rows.sort_by_key(|row| row.at.line);
-    rows
+    // Cells of one line are one row, whichever way they were found.
+    let mut merged: Vec<Row> = Vec::with_capacity(rows.len());
+    for row in rows {
+        match merged.last_mut() {
+            Some(last) if last.at == row.at => {
+                last.cells.extend(row.cells);
+                last.cells.sort_by_key(|cell| cell.column);
+            }
+            _ => merged.push(row),
+        }
+    }
+    merged
 }
 
 /// Labels printed one piece per line in one column are joined into one label, placed on their
@@ -274,7 +301,7 @@ fn join_stacked_labels(raw: Vec<(usize, Vec<Segment>)>) -> Vec<Line> {
             let Some(first) = grid[start][index].clone() else {
                 continue;
             };
-            if is_label_text(&first.text) || first.text.chars().count() > 8 {
+            if first.text.chars().count() > 8 {
                 continue;
             }
             // Follow the stack down, one overlapping short segment per line.
@@ -319,6 +346,7 @@ fn join_stacked_labels(raw: Vec<(usize, Vec<Segment>)>) -> Vec<Line> {
                     }
                 }
                 joined.push((middle, label));
+                continue;
             }
         }
     }
@@ -343,7 +371,7 @@ fn join_stacked_labels(raw: Vec<(usize, Vec<Segment>)>) -> Vec<Line> {
         .collect();
     for (line, label) in joined {
         if let Some(target) = lines.get_mut(line) {
-            target.segments.push((label, Kind::Label));
+            target.segments.push((label, Kind::Stacked));
             target.segments.sort_by_key(|(segment, _)| segment.start);
         }
     }
@@ -376,10 +404,11 @@ fn anchor_lines(lines: &[Line]) -> Vec<bool> {
         });
         anchors.push(
             in_target_column
-                || line
-                    .segments
-                    .iter()
-                    .any(|(segment, kind)| *kind == Kind::Label || is_anchor_text(&segment.text))
+                || line.segments.iter().any(|(segment, kind)| match kind {
+                    Kind::Label => true,
+                    Kind::Stacked => false,
+                    Kind::Value => is_anchor_text(&segment.text),
+                })
                 || (texts.len() == 1 && is_standalone(texts[0])),
         );
     }
@@ -426,57 +455,81 @@ fn chains(lines: &[Line], pieces: &[(usize, usize)]) -> Vec<Vec<(usize, usize)>>
 }
 
 /// Splits a chain of `length` pieces among the anchors at `anchors` (positions in the chain):
-/// each anchor gets the pieces around it, centred (as many above as below, or one more below).
-/// Returns (anchor position, range of pieces) per anchor.
-fn split_chain(length: usize, anchors: &[usize]) -> Vec<(usize, std::ops::Range<usize>)> {
-    /// `lenient`: also accept one piece more above than below (renderers that round up).
-    fn solve(
+/// each anchor gets the pieces around it, centred (as many above as below, or one more below;
+/// one fewer below costs a little, for renderers that round the other way). `wraps[i]` says
+/// whether piece `i` looks wrapped onto piece `i + 1` (it was full); among the centred splits
+/// the one whose cells best follow the wrapping wins. Returns (anchor position, range of pieces)
+/// per anchor.
+fn split_chain(
+    length: usize,
+    anchors: &[usize],
+    wraps: &[bool],
+) -> Vec<(usize, std::ops::Range<usize>)> {
+    type Memo = std::collections::HashMap<(usize, usize), Option<(i32, Vec<usize>)>>;
+    fn best(
+        j: usize,
+        start: usize,
         anchors: &[usize],
         length: usize,
-        start: usize,
-        lenient: bool,
-        out: &mut Vec<usize>,
-    ) -> bool {
-        let Some((&anchor, rest)) = anchors.split_first() else {
-            return start == length;
-        };
-        let Some(above) = anchor.checked_sub(start) else {
-            return false;
-        };
-        let limit = rest.first().map_or(length, |next| *next) - anchor - 1;
-        let candidates = [
-            Some(above),
-            Some(above + 1),
-            above.checked_sub(1).filter(|_| lenient),
-        ];
-        for below in candidates.into_iter().flatten() {
-            if below > limit || (rest.is_empty() && anchor + 1 + below != length) {
-                continue;
-            }
-            out.push(anchor + 1 + below);
-            if solve(rest, length, anchor + 1 + below, lenient, out) {
-                return true;
-            }
-            out.pop();
+        wraps: &[bool],
+        memo: &mut Memo,
+    ) -> Option<(i32, Vec<usize>)> {
+        if let Some(known) = memo.get(&(j, start)) {
+            return known.clone();
         }
-        false
-    }
-    let mut ends = Vec::new();
-    let solved = solve(anchors, length, 0, false, &mut ends) || {
-        ends.clear();
-        solve(anchors, length, 0, true, &mut ends)
-    };
-    if !solved {
-        // Not centred: each piece goes to the nearest anchor (the one above on a tie).
-        ends.clear();
-        for (index, anchor) in anchors.iter().enumerate() {
-            let end = match anchors.get(index + 1) {
-                Some(next) => anchor + 1 + (next - anchor - 1).div_ceil(2),
-                None => length,
+        let result = (|| {
+            let Some(&anchor) = anchors.get(j) else {
+                return (start == length).then(|| (0, Vec::new()));
             };
-            ends.push(end);
-        }
+            let above = anchor.checked_sub(start)?;
+            let next = anchors.get(j + 1).copied().unwrap_or(length);
+            let limit = next.checked_sub(anchor + 1)?;
+            let wrap = |i: usize| wraps.get(i).copied().unwrap_or(false);
+            let mut found: Option<(i32, Vec<usize>)> = None;
+            let candidates = [
+                (Some(above), 0),
+                (Some(above + 1), 0),
+                (above.checked_sub(1), -3),
+            ];
+            for (below, cost) in candidates {
+                let Some(below) = below.filter(|below| *below <= limit) else {
+                    continue;
+                };
+                let end = anchor + 1 + below;
+                if anchors.get(j + 1).is_none() && end != length {
+                    continue;
+                }
+                let Some((rest, mut ends)) = best(j + 1, end, anchors, length, wraps, memo) else {
+                    continue;
+                };
+                let inner: i32 = (start..end - 1).map(|i| if wrap(i) { 1 } else { -1 }).sum();
+                let boundary = if end < length && wrap(end - 1) { -1 } else { 0 };
+                let score = rest + inner + boundary + cost;
+                if found.as_ref().is_none_or(|(known, _)| score > *known) {
+                    ends.insert(0, end);
+                    found = Some((score, ends));
+                }
+            }
+            found
+        })();
+        memo.insert((j, start), result.clone());
+        result
     }
+    let mut memo = Memo::new();
+    let ends = match best(0, 0, anchors, length, wraps, &mut memo) {
+        Some((_, ends)) => ends,
+        None => {
+            // Not centred: each piece goes to the nearest anchor (the one above on a tie).
+            anchors
+                .iter()
+                .enumerate()
+                .map(|(index, anchor)| match anchors.get(index + 1) {
+                    Some(next) => anchor + 1 + (next - anchor - 1).div_ceil(2),
+                    None => length,
+                })
+                .collect()
+        }
+    };
     let mut start = 0;
     anchors
         .iter()
@@ -564,10 +617,18 @@ mod tests {
     #[test]
     fn chains_through_several_anchors_are_centred() {
         // Pieces 0..6 with anchors at 1 and 4: 0-2 (1 above, 1 below), 3-5 (1 above, 1 below).
-        let split = split_chain(6, &[1, 4]);
+        let split = split_chain(6, &[1, 4], &[true, true, false, true, true]);
         assert_eq!(split, [(1, 0..3), (4, 3..6)]);
-        // An even cell gets the extra piece below.
-        assert_eq!(split_chain(3, &[0, 2]), [(0, 0..2), (2, 2..3)]);
-        assert_eq!(split_chain(1, &[0]), [(0, 0..1)]);
+        // An even cell gets the extra piece below; which cell gets the middle piece follows
+        // the wrapping.
+        assert_eq!(
+            split_chain(3, &[0, 2], &[true, false]),
+            [(0, 0..2), (2, 2..3)]
+        );
+        assert_eq!(
+            split_chain(3, &[0, 2], &[false, false]),
+            [(0, 0..2), (2, 2..3)]
+        );
+        assert_eq!(split_chain(1, &[0], &[]), [(0, 0..1)]);
     }
 }

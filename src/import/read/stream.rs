@@ -71,11 +71,20 @@ fn is_cell_on_its_own(word: &str) -> bool {
 /// Digits with a decimal point or thousands separators: how forms print amounts. Plain integers
 /// (`2023`) are not taken, so years in running text stay in their sentence.
 pub fn is_amount(word: &str) -> bool {
-    word.chars()
-        .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
-        && word.chars().any(|c| c.is_ascii_digit())
-        && (word.contains('.') || word.contains(','))
-        && word.matches('.').count() <= 1
+    let (whole, fraction) = match word.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (word, None),
+    };
+    let groups: Vec<&str> = whole.split(',').collect();
+    let grouped = groups.len() > 1
+        && groups.first().is_some_and(|g| (1..=3).contains(&g.len()))
+        && groups.iter().skip(1).all(|g| g.len() == 3);
+    let whole_ok = !whole.is_empty()
+        && whole.chars().all(|c| c.is_ascii_digit() || c == ',')
+        && (grouped || !whole.contains(','));
+    let fraction_ok =
+        fraction.is_none_or(|f| !f.is_empty() && f.chars().all(|c| c.is_ascii_digit()));
+    whole_ok && fraction_ok && (fraction.is_some() || grouped)
 }
 
 fn is_date(word: &str) -> bool {
@@ -122,6 +131,9 @@ mod tests {
         assert!(!is_amount("2023"));
         assert!(!is_amount("1.2.3"));
         assert!(!is_amount(","));
+        assert!(!is_amount("1."));
+        assert!(!is_amount("1,2"));
+        assert!(is_amount("300,000"));
     }
 
     #[test]
