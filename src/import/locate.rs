@@ -5,7 +5,9 @@
 //! dropped. Everything outside the forms is kept aside so a dry run can say what was ignored.
 
 use super::grid::{At, Row, normalize};
-use super::labels::{Field, Title, field_of, is_page_marker, split_label_value, title_of};
+use super::labels::{
+    Field, Title, field_of, is_page_marker, is_year_line, split_label_value, title_of, year_in,
+};
 
 /// What a region of rows is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +60,17 @@ pub fn is_flat_header(row: &Row) -> bool {
     labels.iter().any(|label| label == "项目名称") && labels.iter().any(|label| label == "三级指标")
 }
 
+/// Does the text of the rows, read on across rows, hold the label 项目名称? (Text with one cell
+/// per line splits labels over lines: `项目` / `名称`.)
+fn spells_name_label(rows: &[Row]) -> bool {
+    let text: String = rows
+        .iter()
+        .take(40)
+        .map(|row| normalize(&row.joined()))
+        .collect();
+    text.contains("项目名称")
+}
+
 /// How many distinct header fields (主管部门, 年度资金申请总额, …) the rows label: a form whose
 /// 项目名称 is missing is still a form, and a page header's rows have none.
 fn header_fields(rows: &[Row]) -> usize {
@@ -106,7 +119,10 @@ pub fn locate(rows: &[Row]) -> Located {
                 Some(Kind::SelfEvaluation)
             } else if body_rows.iter().any(is_flat_header) {
                 Some(Kind::FlatList)
-            } else if body_rows.iter().any(has_name_label) || header_fields(body_rows) >= 2 {
+            } else if body_rows.iter().any(has_name_label)
+                || header_fields(body_rows) >= 2
+                || spells_name_label(body_rows)
+            {
                 Some(Kind::Form)
             } else {
                 None
@@ -160,15 +176,31 @@ fn split_untitled_forms(region: Region) -> Vec<Region> {
     if region.kind != Kind::Form {
         return vec![region];
     }
+    // The forms after the first share its title and its year line.
+    let year_line = region
+        .rows
+        .iter()
+        .take(3)
+        .map(Row::joined)
+        .find(|text| is_year_line(text));
+    let later_title = match &year_line {
+        Some(year) if year_in(&region.title).is_none() => format!("{} {year}", region.title),
+        _ => region.title.clone(),
+    };
     let mut forms = Vec::new();
     let mut rows: Vec<Row> = Vec::new();
     let mut seen_indicators = false;
     let mut at = region.at;
     for row in region.rows {
         if seen_indicators && has_name_label(&row) {
+            let title = if forms.is_empty() {
+                region.title.clone()
+            } else {
+                later_title.clone()
+            };
             forms.push(Region {
                 kind: Kind::Form,
-                title: region.title.clone(),
+                title,
                 at,
                 rows: std::mem::take(&mut rows),
             });
@@ -178,9 +210,14 @@ fn split_untitled_forms(region: Region) -> Vec<Region> {
         seen_indicators |= is_indicator_header(&row);
         rows.push(row);
     }
+    let title = if forms.is_empty() {
+        region.title
+    } else {
+        later_title
+    };
     forms.push(Region {
         kind: Kind::Form,
-        title: region.title,
+        title,
         at,
         rows,
     });
