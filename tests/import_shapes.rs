@@ -145,6 +145,34 @@ fn a_flat_indicator_list() {
     check_and_build(&site);
 }
 
+/// The first three forms in an old Excel workbook (`.xls`, BIFF8) with merged cells. No Rust
+/// crate writes .xls; the committed fixture was made with Python's `xlwt` by
+/// `tests/fixtures/import/make_xls.py` from the grids `write_the_shapes` writes.
+#[test]
+fn an_xls_workbook_with_merged_cells() {
+    let bytes = fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/import/2023-first-three-forms.xls"
+    ))
+    .expect("the .xls fixture");
+    let (site, got) = import("申报表.xls", &bytes, &[]);
+    let expected = expected();
+    let first_three: Vec<String> = shapes::real_forms()
+        .iter()
+        .take(3)
+        .map(|form| format!("{}.toml", form.slug))
+        .collect();
+    assert_eq!(got.keys().cloned().collect::<Vec<_>>(), {
+        let mut names = first_three.clone();
+        names.sort();
+        names
+    });
+    for name in &first_three {
+        assert_eq!(got[name], expected[name], "{name}");
+    }
+    check_and_build(&site);
+}
+
 #[test]
 fn an_xlsx_workbook_with_merged_cells() {
     let bytes = shapes::xlsx(&shapes::real_forms());
@@ -174,4 +202,9 @@ fn write_the_shapes() {
     for (name, bytes) in files {
         fs::write(dir.join(name), bytes).expect("write");
     }
+    // The first three forms' grids with their merged cells, from which
+    // tests/fixtures/import/make_xls.py writes the .xls fixture.
+    let grids: Vec<_> = forms.iter().take(3).map(shapes::grid).collect();
+    let json = serde_json::to_string_pretty(&grids).expect("json");
+    fs::write(dir.join("grids.json"), json).expect("write");
 }

@@ -483,3 +483,57 @@ fn a_gb18030_export_is_read() {
     assert_eq!(outcome.errors, []);
     assert!(outcome.files[0].notes[0].contains("GB18030"));
 }
+
+#[test]
+fn numbers_and_dates_in_a_workbook() {
+    use rust_xlsxwriter::{ExcelDateTime, Format as CellFormat, Workbook};
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let rows: &[&[&str]] = &[
+        &["财政项目支出绩效目标申报表"],
+        &["(2023年度)"],
+        &["项目名称", "测试项目", "主管部门", "某单位"],
+        &[
+            "计划开始日期",
+            "",
+            "项目资金（万元）",
+            "年度资金申请总额",
+            "",
+        ],
+        &["", "一级指标", "二级指标", "三级指标", "指标值"],
+        &["绩效指标", "产出指标", "数量指标", "甲", "≥1(项)"],
+        &["", "效益指标", "社会效益指标", "乙", "有效"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, text) in row.iter().enumerate() {
+            if !text.is_empty() {
+                sheet
+                    .write_string(r as u32, c as u16, *text)
+                    .expect("write");
+            }
+        }
+    }
+    let date = ExcelDateTime::from_ymd(2023, 3, 1).expect("date");
+    let date_format = CellFormat::new().set_num_format("yyyy-mm-dd");
+    sheet
+        .write_datetime_with_format(3, 1, &date, &date_format)
+        .expect("date");
+    sheet.write_number(3, 4, 10606.7522).expect("number");
+    let bytes = book.save_to_buffer().expect("xlsx");
+    let outcome = import(
+        &[Input {
+            name: "book.xlsx",
+            bytes: &bytes,
+        }],
+        ImportOptions::default(),
+    );
+    assert_eq!(outcome.errors, []);
+    let toml = &outcome.declarations[0].toml;
+    has(toml, "start = 2023-03-01");
+    has(toml, "annual = \"10606.7522\"");
+    has(toml, "unit = \"万元\"");
+    assert!(
+        toml.starts_with("# Imported from book.xlsx, form 1 (sheet Sheet1, row 1).\n"),
+        "{toml}"
+    );
+}
