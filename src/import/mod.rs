@@ -8,6 +8,7 @@
 //! file, the line (or table row) and the form; one bad form fails the whole run, and every bad
 //! form is reported at once.
 
+mod columns;
 mod emit;
 mod fields;
 mod flat;

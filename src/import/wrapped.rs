@@ -12,17 +12,23 @@
 //!
 //! [`Flow::Wrapped`]: super::grid::Flow::Wrapped
 
-use super::grid::{At, Cell, Row, head_width, normalize, push_wrapped, wrapped_onto};
+use super::columns::{best_widths, split_run};
+use super::grid::{At, Cell, Row, normalize, push_wrapped, wrapped_onto};
 use super::labels::{Field, field_of, goal_label, is_footer, is_label, unit_label};
 use crate::levels::{is_level1, is_level2};
-use crate::target::{Target, parse_target};
 use unicode_width::UnicodeWidthStr;
 
 #[derive(Debug, Clone)]
-struct Piece {
+pub(crate) struct Piece {
     at: At,
     text: String,
     label: Option<String>,
+}
+
+impl AsRef<str> for Piece {
+    fn as_ref(&self) -> &str {
+        &self.text
+    }
 }
 
 fn is_label_piece(normalized: &str) -> bool {
@@ -393,139 +399,6 @@ fn runs<'p>(pieces: &[&'p Piece]) -> Vec<(Vec<String>, Vec<&'p Piece>)> {
     }
     runs.retain(|(_, run)| !run.is_empty());
     runs
-}
-
-/// A split run: its score and its groups of cells (each cell its pieces).
-type Split<'p> = (i32, Vec<Vec<Vec<&'p Piece>>>);
-
-/// Splits a run of pieces into groups of `group` cells (三级指标, 指标值, extras), the best way
-/// the column widths allow: a piece may go on into the next only if it fills its column
-/// (`widths`: name and target columns; None: that column does not wrap), and the split whose
-/// names look like names and targets like targets wins. None if the run cannot be split into
-/// whole groups.
-fn split_run<'p>(
-    run: &[&'p Piece],
-    group: usize,
-    widths: (Option<usize>, Option<usize>),
-) -> Option<Split<'p>> {
-    let group = group.max(1);
-    // best[index][column]: the best split of run[index..] starting in `column`.
-    let mut best: Vec<Vec<Option<(i32, usize)>>> = vec![vec![None; group]; run.len() + 1];
-    best[run.len()][0] = Some((0, 0));
-    for index in (0..run.len()).rev() {
-        for column in 0..group {
-            let full = match column {
-                0 => widths.0,
-                1 => widths.1,
-                _ => None,
-            };
-            let mut found: Option<(i32, usize)> = None;
-            for length in 1..=run.len() - index {
-                let last = index + length - 1;
-                // No line is wider than its column.
-                if full.is_some_and(|full| width(&run[last].text) > full) {
-                    break;
-                }
-                if length > 1 {
-                    // run[last - 1] goes on into run[last]: it must fill its column.
-                    let (Some(full), Some(previous)) = (full, run.get(last - 1)) else {
-                        break;
-                    };
-                    let next = &run[last].text;
-                    if width(&previous.text) + head_width(next).min(2) <= full {
-                        break;
-                    }
-                }
-                let Some((rest, _)) = best[last + 1][(column + 1) % group] else {
-                    continue;
-                };
-                let text = joined(&run[index..=last]);
-                let score = match column {
-                    0 => name_score(&text),
-                    1 => target_score(&text),
-                    _ => 0,
-                } - (length as i32 - 1);
-                if found.is_none_or(|(known, _)| rest + score > known) {
-                    found = Some((rest + score, length));
-                }
-            }
-            best[index][column] = found;
-        }
-    }
-    let (total, _) = best[0][0]?;
-    let mut groups = Vec::new();
-    let mut cells = Vec::new();
-    let (mut index, mut column) = (0, 0);
-    while index < run.len() {
-        let (_, length) = best[index][column]?;
-        cells.push(run[index..index + length].to_vec());
-        index += length;
-        column = (column + 1) % group;
-        if column == 0 {
-            groups.push(std::mem::take(&mut cells));
-        }
-    }
-    Some((total, groups))
-}
-
-/// How much a text looks like a target (higher) or not.
-fn target_score(text: &str) -> i32 {
-    if matches!(parse_target(text), Ok(Target::Quantitative { .. })) {
-        return 4;
-    }
-    let starts_with_digit = text.chars().next().is_some_and(|c| c.is_ascii_digit());
-    if starts_with_digit && text.chars().count() <= 12 {
-        return 3;
-    }
-    if ["不适用", "无"].iter().any(|word| text.contains(word)) {
-        return 3;
-    }
-    let words = [
-        "及时", "良好", "提升", "稳定", "达标", "合格", "完成", "增长", "明显", "显著", "有效",
-        "年", "月", "底", "是", "否", "高", "好",
-    ];
-    if text.chars().count() <= 16 && words.iter().any(|word| text.contains(word)) {
-        return 2;
-    }
-    i32::from(text.chars().count() <= 8)
-}
-
-fn name_score(text: &str) -> i32 {
-    if target_score(text) >= 3 { -4 } else { 0 }
-}
-
-/// The (name, target) wrap widths under which the runs read best: every run divides into whole
-/// rows, targets look like targets, names do not; fewer joins win a tie.
-fn best_widths(runs: &[Vec<&Piece>], group: usize) -> (Option<usize>, Option<usize>) {
-    let mut candidates: Vec<Option<usize>> = vec![None];
-    // The column is at least as wide as its widest line, and may be a little wider.
-    let mut widths: Vec<usize> = runs
-        .iter()
-        .flatten()
-        .flat_map(|piece| {
-            let width = width(&piece.text);
-            [width, width + 1, width + 2]
-        })
-        .collect();
-    widths.sort_unstable();
-    widths.dedup();
-    candidates.extend(widths.into_iter().map(Some));
-    let mut best: Option<(i32, (Option<usize>, Option<usize>))> = None;
-    for name in &candidates {
-        for target in &candidates {
-            let widths = (*name, *target);
-            let total: Option<i32> = runs
-                .iter()
-                .map(|run| split_run(run, group, widths).map(|(score, _)| score))
-                .sum();
-            if let Some(total) = total {
-                if best.is_none_or(|(known, _)| total > known) {
-                    best = Some((total, widths));
-                }
-            }
-        }
-    }
-    best.map_or((None, None), |(_, widths)| widths)
 }
 
 #[cfg(test)]
