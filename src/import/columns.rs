@@ -123,7 +123,6 @@ pub(crate) type Widths = (Option<usize>, Option<usize>);
 
 /// The (name, target) wrap widths under which the runs read best: every run divides into whole
 /// rows, targets look like targets, names do not.
-
 pub(crate) fn best_widths<P: AsRef<str>>(runs: &[Vec<&P>], group: usize) -> Widths {
     let mut candidates: Vec<Option<usize>> = vec![None];
     // The column is at least as wide as its widest line, and may be a little wider.
