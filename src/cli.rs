@@ -49,14 +49,28 @@ pub enum Command {
         #[arg(long, default_value = "（发布单位）")]
         publisher: String,
     },
-    /// Turn the text export of the official forms into content/YEAR/SLUG.toml files.
+    /// Turn the official forms into content/YEAR/SLUG.toml files.
     ///
-    /// Fields are found by their labels, so shifted columns, split labels and merged cells are
-    /// handled. All or nothing: if any form cannot be read, nothing is written.
+    /// Reads the tab-separated export, PDF text (one cell per line, or -layout), table JSON,
+    /// HTML, flat indicator lists (TSV/CSV) and Excel workbooks. Fields are found by their labels,
+    /// so shifted columns, split labels and merged cells are handled. All or nothing: if any form
+    /// cannot be read, nothing is written.
     Import {
-        /// Form-text export files (UTF-8).
+        /// Files holding the forms.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// The input shape, instead of detecting it from each file's extension and content:
+        /// tsv, csv, text (PDF text, one cell per line), layout (pdftotext -layout), json, html,
+        /// pipe (cells between |), xlsx, xls.
+        #[arg(long, value_name = "FORMAT", value_parser = clap::value_parser!(import::Format))]
+        format: Option<import::Format>,
+        /// The unit of the amounts of forms that print none.
+        #[arg(long, value_name = "元|万元", value_parser = ["元", "万元"])]
+        unit: Option<String>,
+        /// List each form found (name, year, unit, amounts, indicators, anything unusual) and
+        /// write nothing.
+        #[arg(long)]
+        dry_run: bool,
         /// Where to write YEAR/SLUG.toml (default: ROOT/content).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
@@ -140,8 +154,20 @@ pub fn run(cli: Cli) -> ExitCode {
             title,
             publisher,
         } => run_init(dir.as_deref().unwrap_or(&cli.root), &title, &publisher),
-        Command::Import { files, out, force } => run_import(
+        Command::Import {
+            files,
+            format,
+            unit,
+            dry_run,
+            out,
+            force,
+        } => run_import(
             &files,
+            import::ImportOptions {
+                format,
+                unit: unit.as_deref(),
+            },
+            dry_run,
             &out.unwrap_or_else(|| cli.root.join("content")),
             force,
         ),
@@ -210,28 +236,59 @@ fn run_init(dir: &Path, title: &str, publisher: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn run_import(files: &[PathBuf], out: &Path, force: bool) -> Result<(), String> {
-    let mut texts = Vec::with_capacity(files.len());
+fn run_import(
+    files: &[PathBuf],
+    options: import::ImportOptions<'_>,
+    dry_run: bool,
+    out: &Path,
+    force: bool,
+) -> Result<(), String> {
+    let mut contents = Vec::with_capacity(files.len());
     for file in files {
-        let text = std::fs::read_to_string(file)
-            .map_err(|err| format!("{}: cannot read: {err}", file.display()))?;
-        texts.push((file.display().to_string(), text));
+        let bytes =
+            std::fs::read(file).map_err(|err| format!("{}: cannot read: {err}", file.display()))?;
+        contents.push((file.display().to_string(), bytes));
     }
-    let named: Vec<(&str, &str)> = texts
+    let inputs: Vec<import::Input<'_>> = contents
         .iter()
-        .map(|(name, text)| (name.as_str(), text.as_str()))
+        .map(|(name, bytes)| import::Input { name, bytes })
         .collect();
-    let imported = import::import_texts(&named).map_err(|failures| {
-        for failure in &failures {
+    let outcome = import::import(&inputs, options);
+    if dry_run {
+        for file in &outcome.files {
+            println!(
+                "{} (read as {}): {} form(s)",
+                file.file,
+                file.format,
+                file.forms.len()
+            );
+            for note in &file.notes {
+                println!("  note: {note}");
+            }
+            for form in &file.forms {
+                println!("  {}", form.to_string().replace('\n', "\n  "));
+            }
+        }
+    }
+    if !outcome.errors.is_empty() {
+        for failure in &outcome.errors {
             eprintln!("{failure}");
         }
-        format!(
-            "{} form(s) could not be read; nothing was written",
-            failures.len()
-        )
-    })?;
-    let written =
-        import::write_declarations(&imported, out, force).map_err(|err| err.to_string())?;
+        return Err(format!(
+            "{} problem(s) in the forms; nothing was written",
+            outcome.errors.len()
+        ));
+    }
+    if dry_run {
+        println!(
+            "dry run: {} declaration(s) would be written to {}; nothing was written",
+            outcome.declarations.len(),
+            out.display()
+        );
+        return Ok(());
+    }
+    let written = import::write_declarations(&outcome.declarations, out, force)
+        .map_err(|err| err.to_string())?;
     println!(
         "Imported {} declarations into {}.",
         written.len(),

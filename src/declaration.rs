@@ -21,6 +21,8 @@ const TOP_KEYS: &[&str] = &[
     "start",
     "end",
     "draft",
+    "department_code",
+    "period",
     "funding",
     "goals",
     "indicators",
@@ -36,7 +38,7 @@ const FUNDING_KEYS: &[&str] = &[
     "other",
 ];
 const GOAL_KEYS: &[&str] = &["overall", "overall_period", "annual"];
-const INDICATOR_KEYS: &[&str] = &["level1", "level2", "name", "target"];
+const INDICATOR_KEYS: &[&str] = &["level1", "level2", "name", "target", "weight", "direction"];
 
 /// Where the file sits: `content/YEAR/SLUG.toml`.
 pub struct Location<'a> {
@@ -102,6 +104,8 @@ fn read_declaration(
     let category = reader.string(root, "category", false);
     let department = reader.string(root, "department", true);
     let implementer = reader.string(root, "implementer", false);
+    let department_code = reader.string(root, "department_code", false);
+    let period = reader.string(root, "period", false);
     let start = reader.date(root, "start");
     let end = reader.date(root, "end");
     if let (Some((start, _)), Some((end, end_span))) = (&start, &end)
@@ -127,9 +131,11 @@ fn read_declaration(
         nature,
         category,
         department: department?,
+        department_code,
         implementer,
         start: start.map(|(date, _)| date),
         end: end.map(|(date, _)| date),
+        period,
         draft,
         funding: funding?,
         goals: goals.unwrap_or_default(),
@@ -251,6 +257,8 @@ fn read_indicator(reader: &mut FieldReader, scope: Scope) -> Option<Indicator> {
     let level2 = reader.string(scope, "level2", true);
     let name = reader.string(scope, "name", true);
     let target_text = reader.string(scope, "target", true);
+    let weight = reader.string(scope, "weight", false);
+    let direction = reader.string(scope, "direction", false);
     if let Some(level1) = &level1
         && !levels::is_level1(level1)
     {
@@ -288,10 +296,66 @@ fn read_indicator(reader: &mut FieldReader, scope: Scope) -> Option<Indicator> {
         name: name?,
         target_text: target_text?,
         target,
+        weight,
+        direction,
     })
 }
 
 /// The position recorded for `field`, if it was present in the file.
 pub fn position_of(positions: &FieldPositions, field: &str) -> Option<Position> {
     positions.get(field).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(source: &str) -> Parsed {
+        let location = Location {
+            file: Path::new("content/2023/x.toml"),
+            folder_year: 2023,
+            slug: "x",
+        };
+        parse_declaration(source, &location)
+    }
+
+    const BASE: &str = "name = \"甲\"\nyear = 2023\ndepartment = \"乙\"\n";
+
+    #[test]
+    fn the_optional_form_fields_are_read_verbatim() {
+        let source = format!(
+            "{BASE}department_code = \"015\"\nperiod = \"3年\"\n\n[funding]\nunit = \"万元\"\nannual = \"10606.7522\"\n\n[[indicators]]\nlevel1 = \"产出指标\"\nlevel2 = \"数量指标\"\nname = \"甲\"\ntarget = \"12公里\"\nweight = \"10\"\ndirection = \"正向指标\"\n"
+        );
+        let parsed = parse(&source);
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let declaration = parsed.declaration.expect("valid");
+        assert_eq!(declaration.department_code.as_deref(), Some("015"));
+        assert_eq!(declaration.period.as_deref(), Some("3年"));
+        let indicator = &declaration.indicators[0];
+        assert_eq!(indicator.weight.as_deref(), Some("10"));
+        assert_eq!(indicator.direction.as_deref(), Some("正向指标"));
+    }
+
+    #[test]
+    fn the_optional_form_fields_are_optional_and_typed() {
+        let source = format!("{BASE}\n[funding]\nannual = 1\n");
+        let declaration = parse(&source).declaration.expect("valid");
+        assert_eq!(declaration.department_code, None);
+        assert_eq!(declaration.period, None);
+
+        let source = format!(
+            "{BASE}period = 3\n\n[funding]\nannual = 1\n\n[[indicators]]\nlevel1 = \"产出指标\"\nlevel2 = \"数量指标\"\nname = \"甲\"\ntarget = \"1\"\nwieght = \"10\"\n"
+        );
+        let messages: Vec<String> = parse(&source)
+            .diagnostics
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(messages.len(), 2, "{messages:#?}");
+        assert!(messages[0].contains("period") && messages[0].contains("expected a string"));
+        assert!(
+            messages[1].contains("indicators[1].wieght") && messages[1].contains("`weight`"),
+            "{messages:#?}"
+        );
+    }
 }

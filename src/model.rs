@@ -103,6 +103,10 @@ pub struct Indicator {
     /// 指标值, verbatim.
     pub target_text: String,
     pub target: Target,
+    /// 权重, verbatim, where the form has a weight column.
+    pub weight: Option<String>,
+    /// 指标方向性 (e.g. 正向指标), verbatim, where the form has one.
+    pub direction: Option<String>,
 }
 
 /// One declaration (财政项目支出绩效目标申报表).
@@ -121,12 +125,16 @@ pub struct Declaration {
     pub category: Option<String>,
     /// 主管部门
     pub department: String,
+    /// 主管部门代码, where the form prints one (`[015]上海市科学技术协会`, `310001-单位名`).
+    pub department_code: Option<String>,
     /// 实施单位
     pub implementer: Option<String>,
     /// 计划开始日期
     pub start: Option<Date>,
     /// 计划完成日期
     pub end: Option<Date>,
+    /// 项目期, where a form gives a duration (`3年`) instead of dates.
+    pub period: Option<String>,
     pub draft: bool,
     pub funding: Funding,
     pub goals: Goals,

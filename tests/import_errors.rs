@@ -1,7 +1,7 @@
 //! Forms that cannot be read: each error names the file, the line, the form and what to do; one
 //! bad form fails the run, and every bad form is reported.
 
-use disclose::import::{ImportError, import_text, import_texts};
+use disclose::import::{ImportError, ImportOptions, Input, import, import_text, import_texts};
 
 const MALFORMED: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -9,7 +9,8 @@ const MALFORMED: &str = concat!(
 );
 
 /// A small valid form; `|` stands for a tab. Line 1 is the title, line 3 the year, line 5 the
-/// 项目名称 row, line 7 the dates, line 8 the funding, line 15 the first indicator.
+/// 项目名称 row, line 7 the dates, line 8 the funding, line 15 the first indicator, line 16 the
+/// last (a complete form has a 效益指标: one without is cut off).
 const FORM: &str = "# 财政项目支出绩效目标申报表
 
 (2023年度)
@@ -25,6 +26,7 @@ const FORM: &str = "# 财政项目支出绩效目标申报表
 |||目标。||
 |一级指标|二级指标|三级指标|年度(/项目)指标值|
 绩效 指标|产出指标|数量指标|甲|≥1(项)|
+|效益指标|社会效益指标|乙|有效|
 ";
 
 fn form(replacements: &[(&str, &str)]) -> String {
@@ -189,17 +191,17 @@ fn every_bad_form_is_reported_and_good_forms_do_not_save_the_run() {
         .iter()
         .map(|error| (error.line, error.form_number, error.form.as_deref()))
         .collect();
-    // Form 2 starts on line 17, form 3 on line 33 (each form and its blank line are 16 lines).
+    // Form 2 starts on line 18, form 3 on line 35 (each form and its blank line are 17 lines).
     assert_eq!(
         summary,
-        [(23, Some(2), Some("乙项目")), (47, Some(3), Some("丙项目"))],
+        [(24, Some(2), Some("乙项目")), (49, Some(3), Some("丙项目"))],
         "{errors:#?}"
     );
 }
 
 #[test]
 fn errors_from_every_file_of_a_run() {
-    let bad = form(&[("(2023年度)", "(2023)")]);
+    let bad = form(&[("(2023年度)", "(二〇二三年度)")]);
     let good = form(&[]);
     let errors = import_texts(&[("a.txt", &bad), ("b.txt", &good), ("c.txt", "")]).unwrap_err();
     let places: Vec<String> = errors
@@ -210,26 +212,42 @@ fn errors_from_every_file_of_a_run() {
 }
 
 #[test]
-fn text_outside_any_form() {
-    let error = only_error(&format!("导出说明\n{}", form(&[])));
-    assert_eq!((error.line, error.form_number), (1, None));
-    assert!(
-        error
-            .to_string()
-            .starts_with("in.txt:1: error: text before the first form: `导出说明`")
+fn text_outside_any_form_is_ignored_and_said() {
+    let text = format!("导出说明\n{}\n第 1 页\n", form(&[]));
+    let outcome = import(
+        &[Input {
+            name: "in.txt",
+            bytes: text.as_bytes(),
+        }],
+        ImportOptions::default(),
     );
+    assert_eq!(outcome.errors, []);
+    assert_eq!(outcome.declarations.len(), 1);
+    let notes = &outcome.files[0].notes;
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(
+        notes[0].starts_with("1 row(s) outside the forms ignored (first at line 1: `导出说明`)"),
+        "{notes:?}"
+    );
+}
 
-    let error = only_error("项目名称\t测试项目\n");
-    assert_eq!(error.line, 1);
+#[test]
+fn rows_without_a_title_or_without_forms() {
+    // A 项目名称 row without a title is read as a form, and refused for what it lacks.
+    let untitled = errors("项目名称\t测试项目\n");
+    assert_eq!(untitled[0].line, 1);
+    assert_eq!(untitled[0].form.as_deref(), Some("测试项目"));
     assert!(
-        error.message.starts_with("no form found"),
+        untitled[0].message.starts_with("no year"),
         "{}",
-        error.message
+        untitled[0].message
     );
-    let error = errors("").pop().expect("an error");
-    assert!(
-        error.message.starts_with("no form found"),
-        "{}",
-        error.message
-    );
+    for text in ["", "一些说明\n"] {
+        let error = errors(text).pop().expect("an error");
+        assert!(
+            error.message.starts_with("no form found"),
+            "{}",
+            error.message
+        );
+    }
 }

@@ -117,7 +117,9 @@ fn indicators_csv_keeps_targets_verbatim_with_parsed_parts() {
             "sign",
             "number",
             "unit",
-            "qualitative"
+            "qualitative",
+            "weight",
+            "direction"
         ]
     );
     assert_eq!(table.len(), 1 + 6);
@@ -135,15 +137,20 @@ fn indicators_csv_keeps_targets_verbatim_with_parsed_parts() {
             ">",
             "3",
             "次",
+            "",
+            "",
             ""
         ]
     );
     let xue_shu: Vec<&Vec<String>> = table.iter().filter(|row| row[1] == "xue-shu").collect();
     assert_eq!(
-        xue_shu[0][6..],
+        xue_shu[0][6..12],
         ["≥100.00(项)", "quantitative", "≥", "100.00", "项", ""]
     );
-    assert_eq!(xue_shu[1][6..], ["及时", "qualitative", "", "", "", "及时"]);
+    assert_eq!(
+        xue_shu[1][6..12],
+        ["及时", "qualitative", "", "", "", "及时"]
+    );
     assert_eq!(xue_shu[2][9..11], ["85", "%"]);
     assert_eq!(
         column(&table, "position")

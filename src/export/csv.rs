@@ -80,6 +80,8 @@ pub const DECLARATION_COLUMNS: &[Column] = &[
     column("annual_goal", "年度总体目标", Text, false, "Plain text; paragraphs separated by a blank line."),
     column("indicator_count", "绩效指标数", Integer, true, ""),
     column("url", "网页", Text, true, "The declaration's page on this site."),
+    column("department_code", "主管部门代码", Text, false, "The code printed with the 主管部门 on the form, verbatim (e.g. 015)."),
+    column("period", "项目期", Text, false, "The project's duration where the form gives one instead of dates, verbatim (e.g. 3年)."),
 ];
 
 /// `indicators.csv` (and each `SLUG/indicators.csv`), in this order.
@@ -97,6 +99,8 @@ pub const INDICATOR_COLUMNS: &[Column] = &[
     column("number", "指标数值", Number, false, "The number of a quantitative target, with the form's decimals."),
     column("unit", "计量单位", Text, false, "The unit of a quantitative target, without parentheses; may be empty."),
     column("qualitative", "定性指标值", Text, false, "The text of a qualitative target."),
+    column("weight", "权重", Text, false, "The indicator's weight, verbatim, where the form has one."),
+    column("direction", "指标方向性", Text, false, "The indicator's direction (e.g. 正向指标), verbatim, where the form has one."),
 ];
 
 /// The declarations table: one row per declaration.
@@ -155,6 +159,8 @@ pub fn indicator_records(rows: &[Declaration]) -> Vec<Vec<String>> {
                 number,
                 unit,
                 qualitative,
+                indicator.weight.clone().unwrap_or_default(),
+                indicator.direction.clone().unwrap_or_default(),
             ]);
         }
     }
@@ -197,6 +203,8 @@ pub fn declaration_record(config: &SiteConfig, declaration: &Declaration) -> Vec
             "{}{}/{}/",
             config.base_url, declaration.year, declaration.slug
         ),
+        text(&declaration.department_code),
+        text(&declaration.period),
     ]
 }
 

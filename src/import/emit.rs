@@ -3,13 +3,15 @@
 //! goals in literal strings (no doubled backslashes) and paragraphs on lines of their own.
 
 use super::form::Declaration;
+use super::grid::Place;
 use std::path::Path;
 
 /// Where the declaration came from, for the comment on the first line.
 pub(crate) struct Origin<'a> {
     pub file_name: &'a str,
     pub form_number: usize,
-    pub title_line: usize,
+    /// The form's title row (its first row for a flat list).
+    pub place: &'a Place,
 }
 
 pub(crate) fn to_toml(declaration: &Declaration, origin: &Origin<'_>) -> String {
@@ -22,10 +24,17 @@ pub(crate) fn to_toml(declaration: &Declaration, origin: &Origin<'_>) -> String 
         .chars()
         .map(|c| if c.is_control() { '\u{fffd}' } else { c })
         .collect();
-    out.push_str(&format!(
-        "# Imported from {source}, form {} (line {}).\n",
-        origin.form_number, origin.title_line
-    ));
+    let comment = format!(
+        "# Imported from {source}, form {} ({}).",
+        origin.form_number, origin.place
+    );
+    // A sheet name comes from the file: no control character may end the comment early.
+    out.extend(
+        comment
+            .chars()
+            .map(|c| if c.is_control() { '\u{fffd}' } else { c }),
+    );
+    out.push('\n');
 
     let d = declaration;
     field(&mut out, "name", Some(&d.name));
@@ -40,6 +49,8 @@ pub(crate) fn to_toml(declaration: &Declaration, origin: &Origin<'_>) -> String 
             out.push_str(&format!("{key} = {date}\n"));
         }
     }
+    field(&mut out, "department_code", d.department_code.as_ref());
+    field(&mut out, "period", d.period.as_ref());
 
     let f = &d.funding;
     out.push_str("\n[funding]\n");
@@ -70,6 +81,8 @@ pub(crate) fn to_toml(declaration: &Declaration, origin: &Origin<'_>) -> String 
         field(&mut out, "level2", Some(&indicator.level2));
         field(&mut out, "name", Some(&indicator.name));
         field(&mut out, "target", Some(&indicator.target));
+        field(&mut out, "weight", indicator.weight.as_ref());
+        field(&mut out, "direction", indicator.direction.as_ref());
     }
     out
 }

@@ -1,99 +1,15 @@
 //! Label-driven field extraction: every field is found by its label cell, wherever the export
-//! put it, and its value is the next non-empty cell to the right unless that cell is a label.
+//! put it, and its value is the next non-empty cell to the right unless that cell is a label. A
+//! cell holding both (`项目名称：学术交流`) gives the field and its value at once.
 
-use super::table::{Row, normalize};
+use super::grid::{At, Row, normalize};
+use super::labels::{Field, field_of, is_label, split_label_value, stated_unit, unit_label};
 use std::collections::BTreeMap;
-
-/// A field of the declaration's header and funding block.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum Field {
-    Name,
-    Nature,
-    Category,
-    Department,
-    Implementer,
-    Start,
-    End,
-    Total,
-    TotalFiscal,
-    TotalOther,
-    Annual,
-    Appropriation,
-    Carryover,
-    Other,
-}
-
-impl Field {
-    /// The label as printed on the form, for messages.
-    pub(crate) fn label(self) -> &'static str {
-        match self {
-            Field::Name => "项目名称",
-            Field::Nature => "项目性质",
-            Field::Category => "项目类别",
-            Field::Department => "主管部门",
-            Field::Implementer => "实施单位",
-            Field::Start => "计划开始日期",
-            Field::End => "计划完成日期",
-            Field::Total => "项目资金总额",
-            Field::TotalFiscal => "其中：财政资金",
-            Field::TotalOther => "其他资金 (项目资金总额)",
-            Field::Annual => "年度资金申请总额",
-            Field::Appropriation => "其中：当年财政拨款",
-            Field::Carryover => "上年结转资金",
-            Field::Other => "其他资金",
-        }
-    }
-}
-
-/// The field a (normalized) label cell names. 其他资金 is `Other` here; its column decides later
-/// whether it is the multi-year `TotalOther`.
-fn field_of(label: &str) -> Option<Field> {
-    let label = label.strip_prefix("其中：").unwrap_or(label);
-    Some(match label {
-        "项目名称" => Field::Name,
-        "项目性质" => Field::Nature,
-        "项目类别" => Field::Category,
-        "主管部门" => Field::Department,
-        "实施单位" => Field::Implementer,
-        "计划开始日期" => Field::Start,
-        "计划完成日期" => Field::End,
-        "项目资金总额" => Field::Total,
-        "财政资金" => Field::TotalFiscal,
-        "年度资金申请总额" => Field::Annual,
-        "当年财政拨款" => Field::Appropriation,
-        "上年结转资金" => Field::Carryover,
-        "其他资金" => Field::Other,
-        _ => return None,
-    })
-}
-
-/// The unit in a (normalized) `项目资金 (元)` label cell: `Some("元")`, `Some("万元")`, or
-/// whatever else is in the parentheses; `Some("")` for a bare `项目资金`.
-pub(crate) fn unit_of(label: &str) -> Option<&str> {
-    let rest = label.strip_prefix("项目资金")?;
-    if rest.is_empty() {
-        return Some("");
-    }
-    rest.strip_prefix('(')?.strip_suffix(')')
-}
-
-/// Is this (normalized) cell a label of the form, of any section?
-pub(crate) fn is_label(label: &str) -> bool {
-    field_of(label).is_some()
-        || unit_of(label).is_some()
-        || matches!(
-            label,
-            "项目绩效目标" | "绩效目标" | "绩效指标" | "一级指标" | "二级指标" | "三级指标"
-        )
-        || label.starts_with("项目总目标")
-        || label.starts_with("年度总体目标")
-        || (label.ends_with("指标值") && label.chars().count() <= 12)
-}
 
 /// One occurrence of a label: its line and the value to its right, if any.
 #[derive(Debug, Clone)]
 struct Occurrence {
-    line: usize,
+    at: At,
     value: Option<String>,
 }
 
@@ -101,12 +17,13 @@ struct Occurrence {
 #[derive(Debug, Default)]
 pub(crate) struct Fields {
     found: BTreeMap<Field, Vec<Occurrence>>,
-    /// The first `项目资金 (…)` label: its line and the unit inside the parentheses.
-    pub unit: Option<(usize, String)>,
+    /// The first unit the form states: `项目资金 (…)` (what is inside the parentheses, `""` for
+    /// a bare 项目资金), or `金额单位：万元`; with where it is.
+    pub unit: Option<(At, String)>,
 }
 
-/// A problem with one field: the line to point at and the message.
-pub(crate) type FieldError = (usize, String);
+/// A problem with one field: where to point and the message.
+pub(crate) type FieldError = (At, String);
 
 impl Fields {
     pub(crate) fn scan(rows: &[Row]) -> Fields {
@@ -119,25 +36,46 @@ impl Fields {
         for row in rows {
             for (column, cell) in row.filled() {
                 let label = normalize(cell);
-                if let Some(unit) = unit_of(&label) {
-                    fields.unit.get_or_insert((row.line, unit.to_string()));
+                if let Some(unit) = unit_label(&label) {
+                    fields.unit.get_or_insert((row.at, unit.to_string()));
                     continue;
                 }
-                let Some(mut field) = field_of(&label) else {
-                    continue;
+                let (field, value) = match field_of(&label) {
+                    Some(field) => (field, value_right_of(row, column)),
+                    None => match split_label_value(cell) {
+                        Some((field, value)) => (field, Some(value)),
+                        None => {
+                            if let Some(unit) = stated_unit(cell) {
+                                fields.unit.get_or_insert((row.at, unit.to_string()));
+                            }
+                            continue;
+                        }
+                    },
                 };
-                // 其他资金 appears twice on one row: left of the 年度资金申请总额 column it belongs
-                // to the multi-year half (项目资金总额), otherwise to the annual half.
-                if field == Field::Other && annual_column.is_some_and(|annual| column < annual) {
-                    field = Field::TotalOther;
-                }
-                fields.found.entry(field).or_default().push(Occurrence {
-                    line: row.line,
-                    value: value_right_of(row, column),
-                });
+                // 其他资金 and 财政拨款 appear in both halves of 项目资金: left of the
+                // 年度资金申请总额 column they belong to the multi-year half (项目资金总额).
+                let field = match field {
+                    Field::Other if annual_column.is_some_and(|annual| column < annual) => {
+                        Field::TotalOther
+                    }
+                    Field::Appropriation if annual_column.is_some_and(|annual| column < annual) => {
+                        Field::TotalFiscal
+                    }
+                    field => field,
+                };
+                fields
+                    .found
+                    .entry(field)
+                    .or_default()
+                    .push(Occurrence { at: row.at, value });
             }
         }
         fields
+    }
+
+    /// Was the field's label found at all (with or without a value)?
+    pub(crate) fn has(&self, field: Field) -> bool {
+        self.found.contains_key(&field)
     }
 
     /// The value of an optional field; an error if the form gives it twice, differently.
@@ -147,7 +85,7 @@ impl Fields {
             .get(&field)
             .into_iter()
             .flatten()
-            .filter_map(|occurrence| Some((occurrence.line, occurrence.value.as_ref()?)));
+            .filter_map(|occurrence| Some((occurrence.at, occurrence.value.as_ref()?)));
         let Some((first_line, first)) = values.next() else {
             return Ok(None);
         };
@@ -155,10 +93,12 @@ impl Fields {
             return Err((
                 line,
                 format!(
-                    "{} appears twice with different values ({} on line {first_line}, {} on line {line}); keep the right one",
+                    "{} appears twice with different values ({} at {}, {} at {}); keep the right one",
                     field.label(),
                     quote(first),
+                    first_line.line,
                     quote(other),
+                    line.line,
                 ),
             ));
         }
@@ -166,14 +106,14 @@ impl Fields {
     }
 
     /// The value of a required field; `form_line` is where to point when the label is missing.
-    pub(crate) fn required(&self, field: Field, form_line: usize) -> Result<String, FieldError> {
+    pub(crate) fn required(&self, field: Field, form_line: At) -> Result<String, FieldError> {
         if let Some(value) = self.optional(field)? {
             return Ok(value);
         }
         Err(
             match self.found.get(&field).and_then(|found| found.first()) {
                 Some(occurrence) => (
-                    occurrence.line,
+                    occurrence.at,
                     format!(
                         "{label} is empty; write it in the cell to the right of the {label} cell",
                         label = field.label()
@@ -191,19 +131,17 @@ impl Fields {
     }
 
     /// The line of a field's first label cell, for messages about its value.
-    pub(crate) fn line_of(&self, field: Field) -> Option<usize> {
-        Some(self.found.get(&field)?.first()?.line)
+    pub(crate) fn line_of(&self, field: Field) -> Option<At> {
+        Some(self.found.get(&field)?.first()?.at)
     }
 }
 
 /// The next non-empty cell right of `column`, unless it is a label (then the field is empty).
 fn value_right_of(row: &Row, column: usize) -> Option<String> {
-    let cell = row
-        .cells
-        .iter()
-        .skip(column + 1)
-        .find(|cell| !cell.is_empty())?;
-    (!is_label(&normalize(cell))).then(|| cell.clone())
+    let (_, cell) = row.filled().find(|(other, _)| *other > column)?;
+    let label = normalize(cell);
+    let is_a_label = is_label(&label) || split_label_value(cell).is_some();
+    (!is_a_label).then(|| cell.to_string())
 }
 
 /// A cell's text quoted for a message, shortened if long.
@@ -221,7 +159,11 @@ mod tests {
     use super::*;
 
     fn rows(lines: &[&str]) -> Vec<Row> {
-        crate::import::table::rows_from(10, lines)
+        crate::import::grid::rows_from(10, lines)
+    }
+
+    fn at(line: usize) -> At {
+        At { table: 0, line }
     }
 
     #[test]
@@ -230,9 +172,12 @@ mod tests {
             "项目名称|学术交流|项目性质|其他一次性项目|项目类别|特定目标类",
             "||主管部门|上海市科学技术协会|实施单位|上海市科学技术协会",
         ]));
-        assert_eq!(fields.required(Field::Name, 1), Ok("学术交流".to_string()));
         assert_eq!(
-            fields.required(Field::Department, 1),
+            fields.required(Field::Name, at(1)),
+            Ok("学术交流".to_string())
+        );
+        assert_eq!(
+            fields.required(Field::Department, at(1)),
             Ok("上海市科学技术协会".to_string())
         );
         assert_eq!(
@@ -250,7 +195,7 @@ mod tests {
             "|||上年结转资金|0.00|",
             "|其他资金||其他资金|0.00|",
         ]));
-        assert_eq!(fields.unit, Some((10, "元".to_string())));
+        assert_eq!(fields.unit, Some((at(10), "元".to_string())));
         assert_eq!(fields.optional(Field::Total), Ok(None));
         assert_eq!(fields.optional(Field::TotalFiscal), Ok(None));
         assert_eq!(fields.optional(Field::TotalOther), Ok(None));
@@ -272,7 +217,7 @@ mod tests {
             "项目资金（万元）|项目资金总额|42.91|年度资金申请总额|24.955|",
             "|其他资金|1.00|其他资金|2.00|",
         ]));
-        assert_eq!(fields.unit, Some((10, "万元".to_string())));
+        assert_eq!(fields.unit, Some((at(10), "万元".to_string())));
         assert_eq!(fields.optional(Field::TotalOther), Ok(Some("1.00".into())));
         assert_eq!(fields.optional(Field::Other), Ok(Some("2.00".into())));
     }
@@ -280,27 +225,34 @@ mod tests {
     #[test]
     fn missing_empty_and_conflicting_fields_are_errors() {
         let fields = Fields::scan(&rows(&["项目名称||主管部门|甲", "主管部门|乙"]));
-        let (line, message) = fields.required(Field::Name, 3).unwrap_err();
-        assert_eq!(line, 10);
+        let (line, message) = fields.required(Field::Name, at(3)).unwrap_err();
+        assert_eq!(line, at(10));
         assert!(message.contains("项目名称 is empty"), "{message}");
-        let (line, message) = fields.required(Field::Annual, 3).unwrap_err();
-        assert_eq!(line, 3);
+        let (line, message) = fields.required(Field::Annual, at(3)).unwrap_err();
+        assert_eq!(line, at(3));
         assert!(message.contains("no 年度资金申请总额 cell"), "{message}");
-        let (line, message) = fields.required(Field::Department, 3).unwrap_err();
-        assert_eq!(line, 11);
-        assert!(
-            message.contains("`甲` on line 10, `乙` on line 11"),
-            "{message}"
-        );
+        let (line, message) = fields.required(Field::Department, at(3)).unwrap_err();
+        assert_eq!(line, at(11));
+        assert!(message.contains("`甲` at 10, `乙` at 11"), "{message}");
     }
 
     #[test]
-    fn labels_are_recognised_split_and_with_either_colon() {
-        assert!(is_label(&normalize("项目 绩效 目标")));
-        assert!(is_label(&normalize("其中:当年财政拨款")));
-        assert!(is_label(&normalize("年度(/项目)指标值")));
-        assert!(is_label(&normalize("项目总目标 (2023年 -2024年)")));
-        assert!(!is_label("上海市科学技术协会"));
-        assert!(!is_label("1,800,000.00"));
+    fn label_and_value_in_one_cell_and_stated_units() {
+        let fields = Fields::scan(&rows(&[
+            "金额单位：万元",
+            "项目名称：学术交流|主管部门 [015]上海市科学技术协会",
+            "中期资金总额：|42.91|年度资金总额：|24.955",
+            "其中：财政拨款|40|其中：财政拨款|20",
+        ]));
+        assert_eq!(fields.unit, Some((at(10), "万元".to_string())));
+        assert_eq!(fields.optional(Field::Name), Ok(Some("学术交流".into())));
+        assert_eq!(
+            fields.optional(Field::Department),
+            Ok(Some("[015]上海市科学技术协会".into()))
+        );
+        assert_eq!(fields.optional(Field::Total), Ok(Some("42.91".into())));
+        assert_eq!(fields.optional(Field::TotalFiscal), Ok(Some("40".into())));
+        assert_eq!(fields.optional(Field::Appropriation), Ok(Some("20".into())));
+        assert!(fields.has(Field::Annual));
     }
 }

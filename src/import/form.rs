@@ -1,10 +1,16 @@
-//! One form: the year line, then the header rows (fields and funding), the goals and the
-//! indicator table, each found by its labels.
+//! One form: the year, then the header rows (fields and funding), the goals and the indicator
+//! table, each found by its labels. A form that cannot be trusted is refused with the reason:
+//! a self-evaluation form, a blank template, damaged text, a form cut off before its indicator
+//! table ends.
 
-use super::fields::{Field, Fields, quote};
+use super::fields::{Fields, quote};
 use super::goals::{Goals, is_goal_header, parse_goals};
-use super::indicators::{Indicator, is_indicator_header, parse_indicators};
-use super::table::{RawForm, Row, normalize};
+use super::grid::{At, Flow, Row, normalize};
+use super::indicators::{End, Header, Indicator, is_indicator_header, parse_indicators};
+use super::labels::{Field, has_glued_label, is_year_line, year_in};
+use super::locate::{Kind, Region};
+use super::wrapped;
+use crate::money::{Unit, amount_from_text};
 
 /// A declaration as read from one form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,13 +20,17 @@ pub(crate) struct Declaration {
     pub nature: Option<String>,
     pub category: Option<String>,
     pub department: String,
+    pub department_code: Option<String>,
     pub implementer: Option<String>,
     /// `YYYY-MM-DD`, checked.
     pub start: Option<String>,
     pub end: Option<String>,
+    pub period: Option<String>,
     pub funding: Funding,
     pub goals: Goals,
     pub indicators: Vec<Indicator>,
+    /// Unusual things about the form, for a dry run.
+    pub notes: Vec<String>,
 }
 
 /// 项目资金, amounts verbatim as printed.
@@ -36,26 +46,49 @@ pub(crate) struct Funding {
     pub other: Option<String>,
 }
 
-/// Why a form could not be read: its 项目名称 if known, and a (line, message) per problem.
+/// Why a form could not be read: its 项目名称 if known, and a problem per place.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct FormFailure {
     pub name: Option<String>,
-    pub errors: Vec<(usize, String)>,
+    pub errors: Vec<(At, String)>,
+}
+
+/// What the run says about every form.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Options<'a> {
+    /// `--unit`: the unit of forms that print none.
+    pub unit: Option<&'a str>,
+    /// For one-cell-per-line text: the width of the goal column across the document.
+    pub goal_width: usize,
 }
 
 /// Collects the problems of one form while reading on, so that one run reports them all.
 #[derive(Default)]
-struct Problems(Vec<(usize, String)>);
+struct Problems(Vec<(At, String)>);
 
 impl Problems {
-    fn take<T>(&mut self, result: Result<T, (usize, String)>) -> Option<T> {
+    fn take<T>(&mut self, result: Result<T, (At, String)>) -> Option<T> {
         result.map_err(|error| self.0.push(error)).ok()
     }
 }
 
-pub(crate) fn parse_form(form: &RawForm<'_>) -> Result<Declaration, FormFailure> {
+pub(crate) fn parse_form(
+    region: &Region,
+    flow: Flow,
+    options: Options<'_>,
+) -> Result<Declaration, FormFailure> {
+    let mut notes = Vec::new();
+    let rows: Vec<Row> = match flow {
+        Flow::Cells => region
+            .rows
+            .iter()
+            .filter(|row| !row.is_blank())
+            .cloned()
+            .collect(),
+        Flow::Wrapped => wrapped::to_cells(&region.rows, options.goal_width, &mut notes),
+    };
     let mut problems = Problems::default();
-    let (year, rows) = year_and_rows(form, &mut problems);
+    let (year, rows) = year_and_rows(region, rows, &mut problems);
 
     let goal_header = rows.iter().position(is_goal_header);
     let after_goals = goal_header.map_or(0, |index| index + 1);
@@ -65,17 +98,70 @@ pub(crate) fn parse_form(form: &RawForm<'_>) -> Result<Declaration, FormFailure>
         .position(is_indicator_header)
         .map(|index| index + after_goals);
     let header_end = goal_header.or(indicator_header).unwrap_or(rows.len());
+    let header_rows = rows.get(..header_end).unwrap_or_default();
+    let fields = Fields::scan(header_rows);
+    let name = fields.optional(Field::Name).ok().flatten();
+    let fail = |errors| {
+        Err(FormFailure {
+            name: name.clone(),
+            errors,
+        })
+    };
 
-    let fields = Fields::scan(rows.get(..header_end).unwrap_or_default());
-    let name = problems.take(fields.required(Field::Name, form.title_line));
-    let department = problems.take(fields.required(Field::Department, form.title_line));
-    let annual = problems.take(fields.required(Field::Annual, form.title_line));
+    if region.kind == Kind::SelfEvaluation {
+        return fail(vec![(
+            region.at,
+            format!(
+                "{} is a self-evaluation form (自评表), which reports results, not targets; import the 绩效目标申报表 instead",
+                quote(&region.title)
+            ),
+        )]);
+    }
+    if let Some(damage) = damage(&rows, &fields) {
+        return fail(vec![damage]);
+    }
+    let header = indicator_header
+        .and_then(|index| rows.get(index))
+        .map(Header::read)
+        .unwrap_or_default();
+    if !header.self_evaluation.is_empty() {
+        let at = indicator_header
+            .and_then(|index| rows.get(index))
+            .map_or(region.at, |row| row.at);
+        return fail(vec![(
+            at,
+            format!(
+                "this is a self-evaluation form (自评表): its indicator table has the columns {}, which report results, not targets; import the 绩效目标申报表 instead",
+                header.self_evaluation.join(", ")
+            ),
+        )]);
+    }
+    let table = indicator_header
+        .map(|index| parse_indicators(&header, rows.get(index + 1..).unwrap_or_default()));
+    let annual_value = fields.optional(Field::Annual).ok().flatten();
+    if name.is_none()
+        && annual_value.is_none()
+        && table
+            .as_ref()
+            .is_none_or(|table| table.indicators.is_empty())
+    {
+        return fail(vec![(
+            region.at,
+            "a blank template: no 项目名称, no 年度资金申请总额 and no indicators are filled in; fill in the form or leave it out".to_string(),
+        )]);
+    }
+
+    let name = problems.take(fields.required(Field::Name, region.at));
+    let department = problems.take(fields.required(Field::Department, region.at));
+    let annual = problems.take(fields.required(Field::Annual, region.at));
     let mut optional = |field| problems.take(fields.optional(field)).flatten();
     let nature = optional(Field::Nature);
     let category = optional(Field::Category);
     let implementer = optional(Field::Implementer);
     let start = optional(Field::Start);
     let end = optional(Field::End);
+    let period = optional(Field::Period);
+    let code_field = optional(Field::DepartmentCode);
     let total = optional(Field::Total);
     let total_fiscal = optional(Field::TotalFiscal);
     let total_other = optional(Field::TotalOther);
@@ -85,7 +171,7 @@ pub(crate) fn parse_form(form: &RawForm<'_>) -> Result<Declaration, FormFailure>
     for (field, date) in [(Field::Start, &start), (Field::End, &end)] {
         if let Some(date) = date.as_deref().filter(|date| !is_date(date)) {
             problems.0.push((
-                fields.line_of(field).unwrap_or(form.title_line),
+                fields.line_of(field).unwrap_or(region.at),
                 format!(
                     "{} is {}, not a date written YYYY-MM-DD; write it like 2023-01-01",
                     field.label(),
@@ -94,21 +180,33 @@ pub(crate) fn parse_form(form: &RawForm<'_>) -> Result<Declaration, FormFailure>
             ));
         }
     }
-    let unit = match &fields.unit {
-        None => "元".to_string(),
-        Some((_, unit)) if unit.is_empty() => "元".to_string(),
-        Some((_, unit)) if unit == "元" || unit == "万元" => unit.clone(),
-        Some((line, unit)) => {
-            problems.0.push((
-                *line,
-                format!(
-                    "the amounts' unit {} is neither 元 nor 万元; state the unit of the form's amounts as `项目资金 (元)` or `项目资金 (万元)`",
-                    quote(unit)
-                ),
-            ));
-            String::new()
+    let (department, department_code) = match department {
+        Some(department) => {
+            let (code, name) = split_code(&department);
+            (Some(name), code.or(code_field))
         }
+        None => (None, code_field),
     };
+    let unit = unit_of(&fields, options, region.at, &mut problems, &mut notes);
+    if let Some(unit) = unit.as_deref().and_then(Unit::parse) {
+        let amounts = [
+            (Field::Total, &total),
+            (Field::TotalFiscal, &total_fiscal),
+            (Field::TotalOther, &total_other),
+            (Field::Annual, &annual),
+            (Field::Appropriation, &appropriation),
+            (Field::Carryover, &carryover),
+            (Field::Other, &other),
+        ];
+        for (field, value) in amounts {
+            if let Some(Err(problem)) = value.as_deref().map(|text| amount_from_text(text, unit)) {
+                problems.0.push((
+                    fields.line_of(field).unwrap_or(region.at),
+                    format!("{}: {problem}", field.label()),
+                ));
+            }
+        }
+    }
 
     let goals = match goal_header {
         Some(index) => parse_goals(
@@ -118,32 +216,71 @@ pub(crate) fn parse_form(form: &RawForm<'_>) -> Result<Declaration, FormFailure>
         ),
         None => Goals::default(),
     };
-    let indicators = match indicator_header {
-        Some(index) => {
-            let (indicators, errors) = parse_indicators(rows.get(index + 1..).unwrap_or_default());
-            problems.0.extend(errors);
-            indicators
+    let shown_name = name.clone().unwrap_or_else(|| "this form".to_string());
+    let indicators = match table {
+        Some(table) => {
+            let cut = table.end == End::RegionEnd
+                && !table.indicators.iter().any(|i| i.level1 == "效益指标");
+            let last = table.last.unwrap_or(region.at);
+            if cut && table.errors.iter().all(|(at, _)| *at != last) {
+                problems.0.push((
+                    last,
+                    format!(
+                        "the indicator table of {shown_name} ends after {} row(s) without any 效益指标; the form is cut off: import the complete form",
+                        table.indicators.len()
+                    ),
+                ));
+            } else if table.end == End::RegionEnd
+                && let Some(error) = table.errors.iter().find(|(at, _)| *at == last)
+            {
+                problems.0.push((
+                    last,
+                    format!(
+                        "the indicator table of {shown_name} ends in an incomplete row after {} row(s); the form is cut off: import the complete form ({})",
+                        table.indicators.len(),
+                        error.1
+                    ),
+                ));
+            }
+            problems.0.extend(
+                table
+                    .errors
+                    .into_iter()
+                    .filter(|(at, _)| table.end != End::RegionEnd || *at != last),
+            );
+            notes.extend(table.notes);
+            if let End::Closed(at) = table.end {
+                notes.push(format!("the indicator table ends before line/row {}; the text after it is not part of the form", at.line));
+            }
+            table.indicators
         }
         None => {
+            let last = rows.last().map_or(region.at, |row| row.at);
             problems.0.push((
-                form.title_line,
-                "no indicator table: no row with the header 一级指标 二级指标 三级指标 年度(/项目)指标值 was found; the 绩效指标 table must follow the goals as in the official form".to_string(),
+                last,
+                format!(
+                    "no indicator table: {shown_name} ends here without the 绩效指标 table (the header row 一级指标 二级指标 三级指标 指标值); the form is cut off, or its table lacks that header"
+                ),
             ));
             Vec::new()
         }
     };
 
-    match (year, name, department, annual) {
-        (Some(year), Some(name), Some(department), Some(annual)) if problems.0.is_empty() => {
+    match (year, name, department, annual, unit) {
+        (Some(year), Some(name), Some(department), Some(annual), Some(unit))
+            if problems.0.is_empty() =>
+        {
             Ok(Declaration {
                 name,
                 year,
                 nature,
                 category,
                 department,
+                department_code,
                 implementer,
                 start,
                 end,
+                period,
                 funding: Funding {
                     unit,
                     total,
@@ -156,72 +293,170 @@ pub(crate) fn parse_form(form: &RawForm<'_>) -> Result<Declaration, FormFailure>
                 },
                 goals,
                 indicators,
+                notes,
             })
         }
         (_, name, ..) => {
             let mut errors = problems.0;
-            errors.sort_by_key(|(line, _)| *line);
+            errors.sort_by_key(|(at, _)| *at);
             Err(FormFailure { name, errors })
         }
     }
 }
 
-/// The year from the `(YYYY年度)` line right after the title (or on the title line itself),
-/// and the non-blank rows after it.
-fn year_and_rows(form: &RawForm<'_>, problems: &mut Problems) -> (Option<i32>, Vec<Row>) {
-    let mut lines = form
-        .lines
-        .iter()
-        .copied()
-        .filter(|(_, text)| !text.trim().is_empty());
-    let year_line = if form.title_rest.trim().is_empty() {
-        lines.next()
-    } else {
-        Some((form.title_line, form.title_rest))
-    };
-    let mut rows = Vec::new();
-    let year = match year_line {
-        None => problems.take(Err((
-            form.title_line,
-            "the form is empty: the title must be followed by the year line `(YYYY年度)` and the form's table".to_string(),
-        ))),
-        Some((line, text)) => {
-            let year = parse_year(text);
-            if year.is_none() {
-                problems.0.push((
-                    line,
-                    format!(
-                        "the line after the title must give the year as `(YYYY年度)`, e.g. `(2023年度)`, but it is {}",
-                        quote(text.trim())
-                    ),
+/// The unit of the form's amounts: as the form states it, else `--unit`, else an error.
+fn unit_of(
+    fields: &Fields,
+    options: Options<'_>,
+    at: At,
+    problems: &mut Problems,
+    notes: &mut Vec<String>,
+) -> Option<String> {
+    match (&fields.unit, options.unit) {
+        (Some((_, unit)), given) if unit == "元" || unit == "万元" => {
+            if given.is_some_and(|given| given != unit) {
+                notes.push(format!(
+                    "the form states its unit, {unit}; --unit is not used"
                 ));
-                if text.contains('\t') {
-                    rows.push(Row::parse(line, text)); // a table row: read it as one
-                }
             }
-            year
+            Some(unit.clone())
         }
-    };
-    rows.extend(
-        lines
-            .map(|(line, text)| Row::parse(line, text))
-            .filter(|row| !row.is_blank()),
-    );
-    (year, rows)
+        (Some((line, unit)), _) if !unit.is_empty() => {
+            problems.0.push((
+                *line,
+                format!(
+                    "the amounts' unit {} is neither 元 nor 万元; state the unit of the form's amounts as `项目资金 (元)` or `项目资金 (万元)`",
+                    quote(unit)
+                ),
+            ));
+            None
+        }
+        (_, Some(given)) => {
+            notes.push(format!("the form prints no unit; {given} from --unit"));
+            Some(given.to_string())
+        }
+        (_, None) => {
+            problems.0.push((
+                at,
+                "the form does not say the unit of its amounts (no `项目资金（元）`, `金额单位：万元` or the like); pass --unit 元 or --unit 万元".to_string(),
+            ));
+            None
+        }
+    }
 }
 
-/// `(2023年度)`, also with full-width parentheses, spaces, or without parentheses.
-pub(crate) fn parse_year(text: &str) -> Option<i32> {
-    let text = normalize(text);
-    let inner = text
-        .strip_prefix('(')
-        .and_then(|inner| inner.strip_suffix(')'))
-        .unwrap_or(&text);
-    let digits = inner.strip_suffix("年度")?;
-    if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+/// Text that cannot be separated into labels and values: characters lost in extraction (�),
+/// or labels run together with their values.
+fn damage(rows: &[Row], fields: &Fields) -> Option<(At, String)> {
+    for row in rows {
+        if let Some((_, cell)) = row.filled().find(|(_, cell)| cell.contains('\u{fffd}')) {
+            return Some((
+                row.at,
+                format!(
+                    "the text is damaged: {} has characters lost in extraction (�); extract the text again or import another copy of the form",
+                    quote(cell)
+                ),
+            ));
+        }
+    }
+    if fields.has(Field::Name) {
         return None;
     }
-    digits.parse().ok().filter(|year| *year >= 1000)
+    rows.iter().find_map(|row| {
+        let (_, cell) = row
+            .filled()
+            .find(|(_, cell)| has_glued_label(&normalize(cell)))?;
+        Some((
+            row.at,
+            format!(
+                "the text is too damaged to tell labels from values: {} runs labels and values together; extract the text with its cells apart (e.g. pdftotext -layout) or import another copy of the form",
+                quote(cell)
+            ),
+        ))
+    })
+}
+
+/// The year from the title, or from a `(YYYY年度)` line or a 申报年度 field; and the rows without
+/// the year line.
+fn year_and_rows(
+    region: &Region,
+    rows: Vec<Row>,
+    problems: &mut Problems,
+) -> (Option<i32>, Vec<Row>) {
+    if let Some(year) = year_in(&region.title) {
+        let rows = rows
+            .into_iter()
+            .enumerate()
+            .filter(|(index, row)| *index > 0 || !is_year_line(&row.joined()))
+            .map(|(_, row)| row)
+            .collect();
+        return (Some(year), rows);
+    }
+    if let Some(first) = rows.first() {
+        let text = first.joined();
+        if (is_year_line(&text) || (first.filled().count() == 1 && text.chars().count() <= 20))
+            && let Some(year) = year_in(&text)
+        {
+            return (Some(year), rows.into_iter().skip(1).collect());
+        }
+    }
+    let fields = Fields::scan(&rows);
+    if let Some(year) = fields
+        .optional(Field::Year)
+        .ok()
+        .flatten()
+        .and_then(|text| year_in(&format!("{}年", text.trim_end_matches(['年', '度']))))
+    {
+        return (Some(year), rows);
+    }
+    let at = rows.first().map_or(region.at, |row| row.at);
+    if let Some(first) = rows.first().filter(|row| row.filled().count() == 1) {
+        problems.0.push((
+            at,
+            format!(
+                "the line after the title must give the year as `(YYYY年度)`, e.g. `(2023年度)`, but it is {}",
+                quote(&first.joined())
+            ),
+        ));
+        return (None, rows.into_iter().skip(1).collect());
+    }
+    problems.0.push((
+        at,
+        format!(
+            "no year: the title {} is not followed by the year line `(YYYY年度)`, e.g. `(2023年度)`, and no 申报年度 is given",
+            quote(if region.title.is_empty() { "(none)" } else { &region.title })
+        ),
+    ));
+    (None, rows)
+}
+
+/// A 主管部门 printed with its code: `[015]上海市科学技术协会`, `【015】…`, `（015）…`,
+/// `310001-单位名`, `015 单位名`. Returns the code (if any) and the name, both verbatim.
+pub(crate) fn split_code(text: &str) -> (Option<String>, String) {
+    let text = text.trim();
+    for (open, close) in [('[', ']'), ('【', '】'), ('(', ')'), ('（', '）')] {
+        if let Some(rest) = text.strip_prefix(open)
+            && let Some((code, name)) = rest.split_once(close)
+            && is_code(code)
+            && !name.trim().is_empty()
+        {
+            return (Some(code.trim().to_string()), name.trim().to_string());
+        }
+    }
+    let digits: String = text.chars().take_while(char::is_ascii_digit).collect();
+    if digits.len() >= 2 {
+        let rest = &text[digits.len()..];
+        let name = rest.trim_start_matches(['-', '－', '—', ' ', '\u{3000}', '_']);
+        if name.len() < rest.len() && !name.is_empty() {
+            return (Some(digits), name.to_string());
+        }
+    }
+    (None, text.to_string())
+}
+
+fn is_code(code: &str) -> bool {
+    let code = code.trim();
+    !code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
 /// Is `text` a real calendar date written `YYYY-MM-DD`?
@@ -256,14 +491,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn year_lines() {
-        assert_eq!(parse_year("(2023年度)"), Some(2023));
-        assert_eq!(parse_year(" （2024 年度） "), Some(2024));
-        assert_eq!(parse_year("2025年度"), Some(2025));
-        assert_eq!(parse_year("(23年度)"), None);
-        assert_eq!(parse_year("(0999年度)"), None);
-        assert_eq!(parse_year("(2023年)"), None);
-        assert_eq!(parse_year("项目名称\t学术交流"), None);
+    fn department_codes() {
+        let cases = [
+            ("[015]上海市科学技术协会", Some("015"), "上海市科学技术协会"),
+            (
+                "【015】上海市科学技术协会",
+                Some("015"),
+                "上海市科学技术协会",
+            ),
+            ("310001-单位名", Some("310001"), "单位名"),
+            ("015 上海市科学技术协会", Some("015"), "上海市科学技术协会"),
+            ("上海市科学技术协会", None, "上海市科学技术协会"),
+            ("(上海)科协", None, "(上海)科协"),
+            ("12345", None, "12345"),
+        ];
+        for (text, code, name) in cases {
+            let (got_code, got_name) = split_code(text);
+            assert_eq!(got_code.as_deref(), code, "{text}");
+            assert_eq!(got_name, name, "{text}");
+        }
     }
 
     #[test]

@@ -1,13 +1,11 @@
-//! 项目绩效目标: the row with the 项目总目标 and 年度总体目标 labels gives their columns; the text
-//! rows below it (up to the indicator header) give the text, each cell going to the label
-//! column it is nearest to.
+//! 项目绩效目标: the row with the 项目总目标 and 年度总体目标 labels (or 中期目标 and 年度目标)
+//! gives their columns; the text rows below it (up to the indicator header) give the text, each
+//! cell going to the label column it is nearest to. A label cell may hold its text too
+//! (`年度总体目标：提升…`).
 
-use super::fields::is_label;
+use super::grid::{Row, normalize};
+use super::labels::{Goal, goal_label, is_label};
 use super::markdown::goal_markdown;
-use super::table::{Row, normalize};
-
-const OVERALL: &str = "项目总目标";
-const ANNUAL: &str = "年度总体目标";
 
 /// The goals as Markdown; empty strings are absent fields.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -25,10 +23,23 @@ impl Goals {
 
 /// Is this the row holding the 项目总目标 / 年度总体目标 labels?
 pub(crate) fn is_goal_header(row: &Row) -> bool {
-    row.filled().any(|(_, cell)| {
-        let label = normalize(cell);
-        label.starts_with(OVERALL) || label.starts_with(ANNUAL)
-    })
+    row.filled()
+        .any(|(_, cell)| goal_label(&normalize(cell)).is_some())
+}
+
+/// A goal label and the text in the same cell after a colon, if any: `年度目标：提升`.
+fn label_and_text(cell: &str) -> Option<(Goal, String, Option<String>)> {
+    let (label, text) = match cell.split_once(['：', ':']) {
+        Some((label, text))
+            if !text.trim().is_empty() && goal_label(&normalize(label)).is_some() =>
+        {
+            (label, Some(text.trim().to_string()))
+        }
+        _ => (cell, None),
+    };
+    let normalized = normalize(label);
+    let goal = goal_label(&normalized)?;
+    Some((goal, normalized, text))
 }
 
 /// Reads the goals from their label row and the text rows below it.
@@ -36,25 +47,36 @@ pub(crate) fn parse_goals(header: &Row, text_rows: &[Row]) -> Goals {
     let mut overall_column = None;
     let mut annual_column = None;
     let mut overall_period = String::new();
+    let mut overall_cells: Vec<String> = Vec::new();
+    let mut annual_cells: Vec<String> = Vec::new();
     for (column, cell) in header.filled() {
-        let label = normalize(cell);
-        if let Some(rest) = label.strip_prefix(OVERALL) {
-            if overall_column.is_none() {
+        let Some((goal, label, text)) = label_and_text(cell) else {
+            continue;
+        };
+        match goal {
+            Goal::Overall if overall_column.is_none() => {
                 overall_column = Some(column);
                 // `项目总目标 (2023年 -2024年)`: the whitespace is an export artifact.
+                let rest = label
+                    .strip_prefix("项目总目标")
+                    .or_else(|| label.strip_prefix("中期目标"))
+                    .unwrap_or_default();
+                let rest = rest.strip_suffix('：').unwrap_or(rest);
                 overall_period = rest
                     .strip_prefix('(')
                     .and_then(|inner| inner.strip_suffix(')'))
                     .unwrap_or(rest)
                     .to_string();
+                overall_cells.extend(text);
             }
-        } else if label.starts_with(ANNUAL) && annual_column.is_none() {
-            annual_column = Some(column);
+            Goal::Annual if annual_column.is_none() => {
+                annual_column = Some(column);
+                annual_cells.extend(text);
+            }
+            _ => {}
         }
     }
 
-    let mut overall_cells: Vec<&str> = Vec::new();
-    let mut annual_cells: Vec<&str> = Vec::new();
     for row in text_rows {
         for (column, cell) in row.filled() {
             if is_label(&normalize(cell)) {
@@ -66,9 +88,9 @@ pub(crate) fn parse_goals(header: &Row, text_rows: &[Row]) -> Goals {
                 _ => false,
             };
             if to_overall {
-                overall_cells.push(cell);
+                overall_cells.push(cell.to_string());
             } else {
-                annual_cells.push(cell);
+                annual_cells.push(cell.to_string());
             }
         }
     }
@@ -84,7 +106,7 @@ mod tests {
     use super::*;
 
     fn row(line: usize, text: &str) -> Row {
-        Row::parse(line, &text.replace('|', "\t"))
+        crate::import::grid::rows_from(line, &[text]).remove(0)
     }
 
     #[test]
@@ -135,5 +157,19 @@ mod tests {
         assert_eq!(goals.overall, "甲\n\n丙");
         assert_eq!(goals.annual, "乙\n\n1\\. 丁");
         assert!(!goals.is_empty());
+    }
+
+    #[test]
+    fn national_template_labels_and_text_in_the_label_cell() {
+        let goals = parse_goals(
+            &row(
+                1,
+                "总体目标|中期目标（2023年—2025年）：建成平台|年度目标：完成一期",
+            ),
+            &[],
+        );
+        assert_eq!(goals.overall, "建成平台");
+        assert_eq!(goals.overall_period, "2023年—2025年");
+        assert_eq!(goals.annual, "完成一期");
     }
 }

@@ -15,15 +15,24 @@ pub(crate) fn goal_markdown<S: AsRef<str>>(cells: &[S]) -> String {
 
 /// The paragraphs of one cell. Text with HTML paragraph tags (`<p>…</p> <p>…</p>`) is split at
 /// its `<p>`, `</p>` and `<br>` tags, other tags are dropped and character references decoded;
-/// any other text is one paragraph, kept verbatim.
+/// other text is split into paragraphs at blank lines (a workbook cell, an HTML page's `<p>`s),
+/// each kept verbatim.
 pub(crate) fn paragraphs(cell: &str) -> Vec<String> {
     let cell = cell.trim();
     if !is_html(cell) {
-        return if cell.is_empty() {
-            Vec::new()
-        } else {
-            vec![cell.to_string()]
-        };
+        let mut result = Vec::new();
+        let mut current: Vec<&str> = Vec::new();
+        for line in cell.lines().chain([""]) {
+            if line.trim().is_empty() {
+                if !current.is_empty() {
+                    result.push(current.join("\n").trim().to_string());
+                    current.clear();
+                }
+            } else {
+                current.push(line);
+            }
+        }
+        return result;
     }
     let mut result = Vec::new();
     let mut current = String::new();

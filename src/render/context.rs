@@ -244,6 +244,9 @@ pub struct IndicatorRow {
     pub name: String,
     pub name_id: String,
     pub target: String,
+    /// 权重 and 指标方向性, empty where the form has none.
+    pub weight: String,
+    pub direction: String,
 }
 
 /// Rows with rowspans: runs of equal 一级, and within them runs of equal 二级.
@@ -270,6 +273,8 @@ pub fn indicator_rows(declaration: &Declaration) -> Vec<IndicatorRow> {
             name: indicator.name.clone(),
             name_id: format!("ind-{}", index + 1),
             target: indicator.target_text.clone(),
+            weight: indicator.weight.clone().unwrap_or_default(),
+            direction: indicator.direction.clone().unwrap_or_default(),
         });
         rows[level1_start].level1_rowspan = index - level1_start + 1;
         rows[level2_start].level2_rowspan = index - level2_start + 1;
@@ -294,6 +299,12 @@ pub struct DeclarationView {
     pub overall_period: Option<String>,
     pub annual_goal_html: Option<String>,
     pub indicators: Vec<IndicatorRow>,
+    /// 主管部门代码 and 项目期, where the form gives them.
+    pub department_code: Option<String>,
+    pub period: Option<String>,
+    /// Whether any indicator has a 权重 / 指标方向性: the table shows those columns only then.
+    pub has_weight: bool,
+    pub has_direction: bool,
     /// 年度资金申请总额 in 元, for summaries.
     pub annual_yuan_shown: String,
 }
@@ -318,6 +329,10 @@ impl From<&Declaration> for DeclarationView {
             overall_period: goals.overall_period.clone(),
             annual_goal_html: html(&goals.annual),
             indicators: indicator_rows(declaration),
+            department_code: declaration.department_code.clone(),
+            period: declaration.period.clone(),
+            has_weight: declaration.indicators.iter().any(|i| i.weight.is_some()),
+            has_direction: declaration.indicators.iter().any(|i| i.direction.is_some()),
             annual_yuan_shown: format_yuan(declaration.funding.annual.yuan),
         }
     }
