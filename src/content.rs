@@ -116,6 +116,10 @@ fn discover(
     Ok(files)
 }
 
+/// Names a year's own folders use (SPEC §4): a declaration with one of them as its slug would
+/// collide with `YEAR/NAME/`.
+pub const RESERVED_SLUGS: &[&str] = &["assets", "departments", "quality", "search"];
+
 fn classify(relative: &Path, depth: usize) -> Result<Option<ContentFile>, String> {
     if relative.extension().is_none_or(|ext| ext != "toml") {
         return Ok(None);
@@ -141,6 +145,11 @@ fn classify(relative: &Path, depth: usize) -> Result<Option<ContentFile>, String
     {
         return Err(format!(
             "file name {slug:?} is not a slug; rename it using only a-z, 0-9 and -, e.g. xue-shu-jiao-liu.toml"
+        ));
+    }
+    if RESERVED_SLUGS.contains(&slug.as_str()) {
+        return Err(format!(
+            "file name {slug:?} is reserved for the year's own {slug}/ pages; rename the file, e.g. {slug}-xiang-mu.toml"
         ));
     }
     let year = year_text
@@ -186,7 +195,14 @@ fn load_one(root: &Path, file: &ContentFile) -> Parsed {
     )
 }
 
-const CONFIG_KEYS: &[&str] = &["title", "base_url", "language", "publisher", "description"];
+const CONFIG_KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "language",
+    "publisher",
+    "description",
+    "quality",
+];
 
 fn load_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<SiteConfig> {
     let file = Path::new("site.toml");
@@ -233,6 +249,7 @@ fn load_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<SiteConfig>
     let base_url = reader
         .string(scope, "base_url", false)
         .unwrap_or_else(|| "/".into());
+    let quality = crate::quality::config::read(&mut reader, scope);
     let failed = reader.diagnostics.iter().any(Diagnostic::is_error);
     diagnostics.extend(reader.diagnostics);
     if failed {
@@ -244,6 +261,7 @@ fn load_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<SiteConfig>
         language,
         publisher: publisher?,
         description,
+        quality,
     })
 }
 
