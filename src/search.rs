@@ -109,7 +109,7 @@ pub fn is_declaration_page(path: &str) -> bool {
     year.len() == 4
         && year.bytes().all(|b| b.is_ascii_digit())
         && !slug.is_empty()
-        && slug != "assets"
+        && !crate::content::RESERVED_SLUGS.contains(&slug)
         && slug
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
@@ -131,6 +131,7 @@ mod tests {
             "2023/index.html",
             "2023/x/declaration.csv",
             "2023/x/y/index.html",
+            "2023/quality/index.html",
             "abcd/x/index.html",
             "2023/Big/index.html",
         ] {

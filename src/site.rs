@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::model::{Declaration, SiteConfig};
+use crate::model::{Declaration, QualitySettings, SiteConfig};
+use crate::quality::YearQuality;
 
 /// Label for a declaration whose 项目类别 or 项目性质 is not filled in.
 pub const NOT_GIVEN: &str = "未填写";
@@ -59,6 +60,8 @@ pub struct Year {
     pub by_category: Vec<Group>,
     pub by_nature: Vec<Group>,
     pub by_department: Vec<Group>,
+    /// The 绩效指标质量 report, when the site publishes it (`[quality] publish`).
+    pub quality: Option<YearQuality>,
 }
 
 /// The whole site, ready to render.
@@ -92,13 +95,13 @@ pub fn aggregate(config: SiteConfig, declarations: Vec<Declaration>) -> Site {
         .into_iter()
         .map(|(year, mut declarations)| {
             declarations.sort_by(|a, b| a.slug.cmp(&b.slug));
-            summarize_year(year, declarations)
+            summarize_year(year, declarations, &config.quality)
         })
         .collect();
     Site { config, years }
 }
 
-fn summarize_year(year: u16, declarations: Vec<Declaration>) -> Year {
+fn summarize_year(year: u16, declarations: Vec<Declaration>, quality: &QualitySettings) -> Year {
     let mut totals = Totals::default();
     let mut by_category: BTreeMap<String, Totals> = BTreeMap::new();
     let mut by_nature: BTreeMap<String, Totals> = BTreeMap::new();
@@ -121,6 +124,9 @@ fn summarize_year(year: u16, declarations: Vec<Declaration>) -> Year {
     }
     Year {
         year,
+        quality: quality
+            .publish
+            .then(|| YearQuality::of(year, &declarations, quality)),
         declarations,
         totals,
         by_category: into_groups(by_category),

@@ -18,6 +18,8 @@ use tera::Context;
 use crate::archive::Mark;
 use crate::diagnostics::Diagnostic;
 use crate::history::History;
+use crate::quality::view::{DeclarationFindingsView, QualityPageView};
+use crate::quality::{DeclarationQuality, YearQuality};
 use crate::site::{Site, Year};
 use context::{DeclarationView, TotalsView, YearView};
 pub use templates::{Theme, load_theme};
@@ -98,10 +100,17 @@ pub fn render_site(
     let live = site.years.iter();
     for year in live.filter(|year| !options.archived.contains_key(&year.year)) {
         files.push(renderer.year_page(year)?);
+        if let Some(quality) = &year.quality {
+            files.push(renderer.quality_page(quality)?);
+        }
         let pages: Result<Vec<OutputFile>, Diagnostic> = year
             .declarations
             .par_iter()
-            .map(|declaration| renderer.declaration_page(declaration))
+            .map(|declaration| {
+                let quality = year.quality.as_ref();
+                let findings = quality.and_then(|report| report.declaration(&declaration.slug));
+                renderer.declaration_page(declaration, findings)
+            })
             .collect();
         files.extend(pages?);
         files.extend(renderer.assets(&format!("{}/assets/", year.year)));
@@ -194,14 +203,17 @@ impl Renderer<'_> {
         self.render("year.html", &context, format!("{}/index.html", year.year))
     }
 
+    /// `quality` is the declaration's 绩效指标质量 report, when the site publishes one.
     fn declaration_page(
         &self,
         declaration: &crate::model::Declaration,
+        quality: Option<&DeclarationQuality>,
     ) -> Result<OutputFile, Diagnostic> {
         let page_path = format!("{}/{}/", declaration.year, declaration.slug);
         let mut context = self.base_context("../../", &page_path);
         context.insert("assets", "../assets/");
         context.insert("declaration", &DeclarationView::from(declaration));
+        context.insert("quality", &quality.map(DeclarationFindingsView::from));
         context.insert("current_year", &declaration.year);
         context.insert("history", &self.history.view(declaration));
         self.render(
@@ -209,6 +221,16 @@ impl Renderer<'_> {
             &context,
             format!("{page_path}index.html"),
         )
+    }
+
+    /// `YEAR/quality/`: the year's 绩效指标质量 report.
+    fn quality_page(&self, quality: &YearQuality) -> Result<OutputFile, Diagnostic> {
+        let page_path = format!("{}/quality/", quality.year);
+        let mut context = self.base_context("../../", &page_path);
+        context.insert("assets", "../assets/");
+        context.insert("quality", &QualityPageView::from(quality));
+        context.insert("current_year", &quality.year);
+        self.render("quality.html", &context, format!("{page_path}index.html"))
     }
 
     fn assets(&self, folder: &str) -> Vec<OutputFile> {

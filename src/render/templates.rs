@@ -21,6 +21,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/declaration.html"),
     ),
     ("404.html", include_str!("../../templates/404.html")),
+    ("quality.html", include_str!("../../templates/quality.html")),
 ];
 
 /// Built-in assets (CSS, icons), written to `assets/` and to each year's `YEAR/assets/` so that

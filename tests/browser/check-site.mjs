@@ -228,10 +228,13 @@ function walk(dir, out = []) {
   return out;
 }
 
+// A year's own pages (SPEC §4 reserves these slugs), not declarations.
+const YEAR_PAGES = new Set(['assets', 'departments', 'quality', 'search']);
+
 function classify(relDir) {
   if (relDir === '') return 'home';
   if (/^\d{4}$/.test(relDir)) return 'year';
-  if (/^\d{4}\/[a-z0-9-]+$/.test(relDir)) return 'declaration';
+  if (/^\d{4}\/[a-z0-9-]+$/.test(relDir) && !YEAR_PAGES.has(relDir.split('/')[1])) return 'declaration';
   return 'other';
 }
 
