@@ -4,6 +4,7 @@
 //! Files (paths relative to the output root):
 //! - `YEAR/declarations.csv`, `YEAR/indicators.csv`, `YEAR/datapackage.json`, and
 //!   `YEAR/declarations.xlsx` (both tables as sheets, for Excel);
+//! - `YEAR/quality.csv`, the 绩效指标质量 findings, when the site publishes that report;
 //! - `YEAR/SLUG/declaration.csv`, `YEAR/SLUG/indicators.csv`: that declaration's rows with the same
 //!   columns, for a reader who wants one project in Excel without filtering a table.
 //!
@@ -11,6 +12,7 @@
 
 pub mod csv;
 pub mod datapackage;
+pub mod quality;
 pub mod xlsx;
 
 use crate::diagnostics::Diagnostic;
@@ -37,6 +39,8 @@ pub const INDICATORS_CSV: &str = "indicators.csv";
 pub const DECLARATION_CSV: &str = "declaration.csv";
 pub const DATAPACKAGE: &str = "datapackage.json";
 pub const WORKBOOK: &str = "declarations.xlsx";
+/// The year's 绩效指标质量 findings, when the site publishes the report.
+pub const QUALITY_CSV: &str = "quality.csv";
 
 /// Every open-data file of the site.
 pub fn export_site(site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
@@ -63,6 +67,12 @@ pub fn export_site(site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
                 let message = format!("cannot write the workbook: {err}");
                 return Err(Diagnostic::error(path, "", message));
             }
+        }
+        if let Some(report) = &year.quality {
+            files.push(file(
+                format!("{prefix}/{QUALITY_CSV}"),
+                quality::findings(year, report),
+            )?);
         }
         for declaration in all {
             let one = std::slice::from_ref(declaration);
