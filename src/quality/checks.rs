@@ -100,7 +100,7 @@ pub fn missing_level1(declaration: &Declaration) -> Vec<Finding> {
             check: Check::MissingLevel1,
             indicator: None,
             field: whole_declaration_field(declaration),
-            message: format!("没有{level1}：本表没有一级指标为“{level1}”的指标行"),
+            message: format!("本表没有一级指标为“{level1}”的指标行"),
         })
         .collect()
 }
@@ -111,7 +111,7 @@ pub fn missing_cost(declaration: &Declaration) -> Option<Finding> {
         check: Check::MissingCost,
         indicator: None,
         field: whole_declaration_field(declaration),
-        message: "没有成本指标：本表既没有一级“成本指标”，也没有二级成本指标".to_string(),
+        message: "本表既没有一级“成本指标”，也没有二级成本指标".to_string(),
     })
 }
 

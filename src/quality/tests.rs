@@ -76,14 +76,8 @@ fn missing_level1_names_each_missing_core_level() {
     assert_eq!(
         found,
         vec![
-            (
-                None,
-                "没有效益指标：本表没有一级指标为“效益指标”的指标行".to_string()
-            ),
-            (
-                None,
-                "没有满意度指标：本表没有一级指标为“满意度指标”的指标行".to_string()
-            ),
+            (None, "本表没有一级指标为“效益指标”的指标行".to_string()),
+            (None, "本表没有一级指标为“满意度指标”的指标行".to_string()),
         ]
     );
 }
