@@ -472,6 +472,9 @@ async function checkPageAtViewport(context, baseUrl, pageInfo, vp, reportDir, sc
         const link = document.querySelector('link[rel~="icon"]');
         return link ? link.href : null;
       });
+      // Collapsed sections (<details>) are content too: open them so axe and the width check
+      // see what a reader sees after a click.
+      await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
       result.axe = await runAxe(page);
       result.scroll = await measureScroll(page, vp.viewport.width);
       if (screenshot) {
