@@ -278,10 +278,15 @@ fn sitemap_lists_every_page_with_absolute_urls() {
     let sitemap = text(&files, "sitemap.xml");
     let names = elements_in(sitemap, disclose::feeds::SITEMAP_NS);
     let pages = files.keys().filter(|p| p.ends_with("index.html")).count();
-    assert_eq!(pages, 1 + 2 + 5, "home, two years, five declarations");
+    assert_eq!(
+        pages,
+        1 + 2 * 2 + 5,
+        "home, two years with their quality reports, five declarations"
+    );
     assert_eq!(names.iter().filter(|name| *name == "url").count(), pages);
     assert!(sitemap.contains("<loc>https://example.org/sast/</loc>"));
     assert!(sitemap.contains("<loc>https://example.org/sast/2023/wan-yuan/</loc>"));
+    assert!(sitemap.contains("<loc>https://example.org/sast/2023/quality/</loc>"));
     assert!(!sitemap.contains("404"));
 }
 
