@@ -364,3 +364,37 @@ fn the_year_report_adds_up_by_department() {
     assert_eq!(report.declaration("b").map(|d| d.findings.len()), Some(5));
     assert!(report.declaration("z").is_none());
 }
+
+mod noise {
+    use proptest::prelude::*;
+
+    use crate::quality::amount::target_in_yuan;
+    use crate::quality::words::{is_measurable, is_not_applicable, vague_words_in};
+    use crate::target::{Target, parse_target};
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Target texts are free text from the forms: the quality readers take any of them.
+        #[test]
+        fn target_readers_never_panic(text in "\\PC{0,24}") {
+            let target = parse_target(&text).unwrap_or(Target::Qualitative);
+            let _ = target_in_yuan(&target, &text);
+            let _ = is_not_applicable(&text);
+            let site_words = vec![text.clone()];
+            let words = vague_words_in(&text, &site_words);
+            prop_assert!(words.is_empty() || !is_measurable(&text));
+        }
+
+        /// A money target reads back exactly, in every unit.
+        #[test]
+        fn money_targets_convert_exactly(wan in 0u64..1_000_000_000, fraction in 0u32..10_000) {
+            let text = format!("≤{wan}.{fraction:04}(万元)");
+            let target = parse_target(&text).unwrap_or(Target::Qualitative);
+            let expected = (rust_decimal::Decimal::from(wan)
+                + rust_decimal::Decimal::new(i64::from(fraction), 4))
+                * rust_decimal::Decimal::from(10_000);
+            prop_assert_eq!(target_in_yuan(&target, &text), Some(expected));
+        }
+    }
+}
