@@ -20,19 +20,22 @@ pub const VAGUE_WORDS: &[&str] = &[
     "及时", "逐步", "进一步", "不断", "持续", "稳步", "尽快",
 ];
 
-/// Calendar deadlines without digits (`年底前完成`, `上半年`): a target with one is measurable.
+/// Deadlines without digits: calendar ones (`年底前完成`, `上半年`) and the plan's own dates
+/// (`按时`, `按期`, `如期`: by the form's 计划完成日期). A target with one is measurable; `及时`
+/// (promptly) names no date and is in [`VAGUE_WORDS`] instead.
 #[rustfmt::skip]
 pub const DEADLINE_WORDS: &[&str] = &[
     "年底", "年末", "年中", "年内", "年初", "月底", "月末", "月内", "季度", "上半年", "下半年",
-    "当年", "本年度", "年度内",
+    "当年", "本年度", "年度内", "按时", "按期", "如期",
 ];
 
 /// Chinese numerals: a run of these followed by a measure word is a number (`两个`, `三次`).
 const NUMERALS: &str = "〇零一二两三四五六七八九十百千万亿半";
 
 /// Measure words and units that make a preceding Chinese numeral a count. `步` is deliberately
-/// absent (`进一步` is a hedge, not a count), and so are `定`, `般`, `致` (`一定`, `一般`, `一致`).
-const MEASURES: &str = "个次项场人名家篇期件天日月年周倍成所位台套本部份条座户村元类轮";
+/// absent (`进一步` is a hedge, not a count), and so are `定`, `般`, `致` (`一定`, `一般`, `一致`)
+/// and `部` (`统一部署`).
+const MEASURES: &str = "个次项场人名家篇期件天日月年周倍成所位台套本份条座户村元类轮";
 
 /// Texts that mark an indicator row as not applicable (`本项目不适用此指标`, `无`).
 const NOT_APPLICABLE: &[&str] = &["无", "/", "／", "-", "—", "——", "不适用", "N/A", "n/a"];
@@ -119,6 +122,7 @@ mod tests {
             "增长一倍",
             "年底前及时完成",
             "上半年完成",
+            "按时有效完成",
             "提升百分之五",
         ] {
             assert!(vague(text).is_empty(), "{text}");
@@ -127,9 +131,10 @@ mod tests {
 
     #[test]
     fn hedges_that_contain_numerals_are_still_vague() {
-        // 一 in 进一步 and 一定 is not a count.
+        // 一 in 进一步, 一定 and 统一部署 is not a count.
         assert_eq!(vague("进一步提升"), vec!["进一步", "提升"]);
         assert_eq!(vague("有一定改善"), vec!["一定", "改善"]);
+        assert_eq!(vague("统一部署，有效推进"), vec!["有效"]);
     }
 
     #[test]
