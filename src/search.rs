@@ -22,8 +22,14 @@ use crate::render::OutputFile;
 pub const BUNDLE_DIR: &str = "pagefind";
 
 /// Parts of a page that are the site's, not the declaration's: a query for 下载 or CSV should not
-/// match every page.
-const NOT_CONTENT: &[&str] = &[".breadcrumbs", ".downloads", ".draft-banner", ".search"];
+/// match every page, nor one for 数字 every page with a 指标质量 finding.
+const NOT_CONTENT: &[&str] = &[
+    ".breadcrumbs",
+    ".downloads",
+    ".draft-banner",
+    ".search",
+    ".quality",
+];
 
 /// Pagefind's ready-made UI bundles: the site ships its own small search box instead.
 const UNUSED_PREFIXES: &[&str] = &[

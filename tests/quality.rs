@@ -220,3 +220,30 @@ fn quality_csv_has_one_row_per_finding_and_the_package_validates() {
     assert!(package.contains("\"path\": \"quality.csv\""), "{package}");
     fixture::validate_with_frictionless(&site.public().join("2023/datapackage.json"));
 }
+
+/// The search index's page fragments, decompressed, without the zero-width spaces Pagefind puts
+/// between the words it segmented: the text it would find.
+fn indexed_text(site: &quality_fixture::Site) -> String {
+    use std::io::Read;
+    quality_fixture::tree(&site.public())
+        .into_iter()
+        .filter(|(path, _)| path.starts_with("pagefind/fragment/"))
+        .map(|(path, bytes)| {
+            let mut text = String::new();
+            flate2::read::GzDecoder::new(bytes.as_slice())
+                .read_to_string(&mut text)
+                .unwrap_or_else(|err| panic!("{path}: {err}"));
+            text.replace('\u{200B}', "")
+        })
+        .collect()
+}
+
+#[test]
+fn search_finds_the_form_not_the_findings_about_it() {
+    let site = site("");
+    site.run(&["build"]).assert_ok();
+    let indexed = indexed_text(&site);
+    assert!(indexed.contains("培训影响力"), "the form's text is indexed");
+    assert!(!indexed.contains("没有数字"), "the 指标质量 section is not");
+    assert!(!indexed.contains("绩效指标质量"), "nor the report page");
+}
