@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
@@ -150,10 +151,11 @@ pub struct YearQuality {
 }
 
 impl YearQuality {
-    /// The report of `declarations` (one year's, in slug order). Linear in their indicators.
+    /// The report of `declarations` (one year's). Linear in their indicators; declarations are
+    /// assessed in parallel.
     pub fn of(year: u16, declarations: &[Declaration], settings: &QualitySettings) -> YearQuality {
         let mut reports: Vec<DeclarationQuality> = declarations
-            .iter()
+            .par_iter()
             .map(|declaration| DeclarationQuality::of(declaration, settings))
             .collect();
         reports.sort_by(|a, b| a.slug.cmp(&b.slug));
