@@ -10,9 +10,11 @@ use clap::{Parser, Subcommand};
 
 use crate::archive::{snapshot, verify};
 use crate::build::{self, BuildError, BuildOptions};
+use crate::content;
 use crate::diagnostics::Diagnostics;
 use crate::import;
 use crate::init;
+use crate::quality;
 use crate::serve::{self, ServeOptions};
 
 /// Publish 财政项目支出绩效目标申报表 (project-expenditure performance-target declarations) as a
@@ -83,6 +85,10 @@ pub enum Command {
         /// Treat warnings as errors.
         #[arg(long)]
         strict: bool,
+        /// Also print the 绩效指标质量 findings (vague targets, missing 一级, …) grouped by
+        /// declaration. They are facts about the forms, not warnings: --strict ignores them.
+        #[arg(long)]
+        quality: bool,
     },
     /// Build the site into public/ (staged: the previous output survives any failure).
     ///
@@ -171,7 +177,7 @@ pub fn run(cli: Cli) -> ExitCode {
             &out.unwrap_or_else(|| cli.root.join("content")),
             force,
         ),
-        Command::Check { strict } => run_check(&cli.root, strict),
+        Command::Check { strict, quality } => run_check(&cli.root, strict, quality),
         Command::Build {
             out,
             base_url,
@@ -298,24 +304,45 @@ fn run_import(
     Ok(())
 }
 
-fn run_check(root: &Path, strict: bool) -> Result<(), String> {
+fn run_check(root: &Path, strict: bool, quality: bool) -> Result<(), String> {
     let options = BuildOptions {
         strict,
         drafts: true,
         ..BuildOptions::new(root)
     };
-    match build::check(&options) {
+    let checked = build::check(&options);
+    let checked = match checked {
         Ok(rendered) => {
             print_diagnostics(&rendered.diagnostics);
-            println!(
+            Ok(format!(
                 "checked {} declarations: {}",
                 rendered.declarations,
                 rendered.diagnostics.summary()
-            );
-            Ok(())
+            ))
         }
         Err(err) => Err(report_failure(err)),
+    };
+    if quality {
+        print_quality(root);
     }
+    checked.map(|summary| println!("{summary}"))
+}
+
+/// The 绩效指标质量 report of every declaration that loads (drafts too), on stdout. Without a
+/// readable site.toml there are no settings to run it with; `check` reports why.
+fn print_quality(root: &Path) {
+    let Ok(loaded) = content::load_site(root) else {
+        return;
+    };
+    let Some(config) = &loaded.config else {
+        eprintln!("quality: not run, site.toml could not be read");
+        return;
+    };
+    let entries = loaded
+        .entries
+        .iter()
+        .map(|entry| (&entry.declaration, &entry.positions));
+    print!("{}", quality::report::text_report(entries, &config.quality));
 }
 
 fn run_build(options: &BuildOptions, out: &Path) -> Result<(), String> {

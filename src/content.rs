@@ -159,7 +159,8 @@ fn classify(relative: &Path, depth: usize) -> Result<Option<ContentFile>, String
     }))
 }
 
-/// Folder names inside `YEAR/` that the site uses itself, so no declaration may take them.
+/// Names a year's own folders use (SPEC §4): a declaration with one of them as its slug would
+/// collide with `YEAR/NAME/`.
 pub const RESERVED_SLUGS: &[&str] = &["assets", "departments", "quality", "search"];
 
 fn reserved_use(slug: &str) -> &'static str {
@@ -204,7 +205,14 @@ fn load_one(root: &Path, file: &ContentFile) -> Parsed {
     )
 }
 
-const CONFIG_KEYS: &[&str] = &["title", "base_url", "language", "publisher", "description"];
+const CONFIG_KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "language",
+    "publisher",
+    "description",
+    "quality",
+];
 
 fn load_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<SiteConfig> {
     let file = Path::new("site.toml");
@@ -251,6 +259,7 @@ fn load_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<SiteConfig>
     let base_url = reader
         .string(scope, "base_url", false)
         .unwrap_or_else(|| "/".into());
+    let quality = crate::quality::config::read(&mut reader, scope);
     let failed = reader.diagnostics.iter().any(Diagnostic::is_error);
     diagnostics.extend(reader.diagnostics);
     if failed {
@@ -262,6 +271,7 @@ fn load_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<SiteConfig>
         language,
         publisher: publisher?,
         description,
+        quality,
     })
 }
 

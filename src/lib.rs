@@ -25,6 +25,7 @@ pub mod manifest;
 pub mod model;
 pub mod money;
 pub mod output;
+pub mod quality;
 pub mod render;
 pub mod search;
 pub mod serve;

@@ -3,6 +3,7 @@
 //! Everything here is already checked: amounts are exact decimals, dates are real dates, targets
 //! are parsed. Free text (names, goals, targets) is kept exactly as written.
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -20,6 +21,25 @@ pub struct SiteConfig {
     pub language: String,
     pub publisher: String,
     pub description: Option<String>,
+    /// `[quality]`: the 绩效指标质量 report.
+    pub quality: QualitySettings,
+}
+
+/// `[quality]` in `site.toml`: which checks of [`crate::quality`] run, and whether the report is
+/// published. It lives here, with the rest of site.toml, so the model depends on nothing that
+/// reads it; `crate::quality::config` parses it and holds the defaults.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QualitySettings {
+    /// Publish `YEAR/quality/`, `YEAR/quality.csv` and the section on declaration pages.
+    /// `check --quality` runs either way.
+    pub publish: bool,
+    /// Codes of the checks switched off (`CODE = false` under `[quality.checks]`).
+    pub disabled: BTreeSet<String>,
+    /// Words that mark a qualitative target as unmeasurable, added to the built-in list.
+    pub vague_words: Vec<String>,
+    /// A declaration whose quantitative targets are fewer than this percentage of its
+    /// indicators gets a finding.
+    pub min_quantitative_share: u8,
 }
 
 /// A calendar date (TOML local date).

@@ -22,8 +22,14 @@ use crate::files::OutputFile;
 pub const BUNDLE_DIR: &str = "pagefind";
 
 /// Parts of a page that are the site's, not the declaration's: a query for 下载 or CSV should not
-/// match every page.
-const NOT_CONTENT: &[&str] = &[".breadcrumbs", ".downloads", ".draft-banner", ".search"];
+/// match every page, nor one for 数字 every page with a 指标质量 finding.
+const NOT_CONTENT: &[&str] = &[
+    ".breadcrumbs",
+    ".downloads",
+    ".draft-banner",
+    ".search",
+    ".quality",
+];
 
 /// Pagefind's ready-made UI bundles: the site ships its own small search box instead.
 const UNUSED_PREFIXES: &[&str] = &[
@@ -109,7 +115,7 @@ pub fn is_declaration_page(path: &str) -> bool {
     year.len() == 4
         && year.bytes().all(|b| b.is_ascii_digit())
         && !slug.is_empty()
-        && slug != "assets"
+        && !crate::content::RESERVED_SLUGS.contains(&slug)
         && slug
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
@@ -131,6 +137,7 @@ mod tests {
             "2023/index.html",
             "2023/x/declaration.csv",
             "2023/x/y/index.html",
+            "2023/quality/index.html",
             "abcd/x/index.html",
             "2023/Big/index.html",
         ] {

@@ -196,7 +196,8 @@ fn department_pages_pass_browser_checks() {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let keep = ["p-0000", "p-0505", "assets", "departments"].contains(&name.as_str());
+        let keep =
+            ["p-0000", "p-0505", "assets", "departments", "quality"].contains(&name.as_str());
         if path.is_dir() && !keep {
             fs::remove_dir_all(&path).expect("prune");
         }

@@ -118,6 +118,47 @@ fn department_pages_add_up_and_hold_every_declaration_once() {
         "and on only one"
     );
 
+    // The quality report lists departments; each department's quality pages hold its rows.
+    let quality = html(&files, "2024/quality/index.html");
+    assert!(
+        select(&quality, "#quality-declarations").is_empty(),
+        "no row per declaration"
+    );
+    let mut in_quality: HashMap<String, usize> = HashMap::new();
+    for link in select(&quality, "#quality-departments tbody a") {
+        let first = format!("2024/quality/{}", link.value().attr("href").expect("href"));
+        let page = html(&files, &format!("{first}index.html"));
+        let mut pages = vec![format!("{first}index.html")];
+        for other in select(&page, "nav.pager a") {
+            let path = format!(
+                "{}index.html",
+                resolve(&first, other.value().attr("href").expect("href"))
+            );
+            if !pages.contains(&path) {
+                pages.push(path);
+            }
+        }
+        for path in pages {
+            let page = html(&files, &path);
+            for row in select(&page, "#quality-declarations tbody th a") {
+                let href = row
+                    .value()
+                    .attr("href")
+                    .expect("href")
+                    .trim_end_matches("#quality");
+                *in_quality
+                    .entry(resolve(&path[..path.len() - "index.html".len()], href))
+                    .or_default() += 1;
+            }
+        }
+    }
+    assert_eq!(
+        in_quality.len(),
+        on_pages.len(),
+        "every declaration has its quality row"
+    );
+    assert!(in_quality.values().all(|times| *times == 1));
+
     // The open data still lists every declaration.
     let csv = String::from_utf8_lossy(&files["2024/declarations.csv"]).into_owned();
     assert_eq!(csv.lines().count(), declarations + 1);

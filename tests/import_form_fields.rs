@@ -64,23 +64,60 @@ fn the_page_shows_code_period_weight_and_direction_where_present() {
 #[test]
 fn the_open_data_carries_the_new_columns() {
     let site = site();
-    let declarations = std::fs::read_to_string(site.public().join("2023/gong-lu/declaration.csv"))
-        .expect("declaration.csv");
-    let mut lines = declarations.trim_start_matches('\u{feff}').lines();
-    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
-    let row: Vec<&str> = lines.next().expect("row").split(',').collect();
-    let at = |name: &str| {
-        let index = header.iter().position(|h| *h == name).expect(name);
-        row[index]
+    // Rows of the year's tables that belong to gong-lu, as (header → cell) maps.
+    let rows_of = |file: &str| -> Vec<std::collections::BTreeMap<String, String>> {
+        let text = std::fs::read_to_string(site.public().join(file)).expect(file);
+        let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let header: Vec<String> = reader
+            .headers()
+            .expect("header")
+            .iter()
+            .map(String::from)
+            .collect();
+        assert!(header.ends_with(&file_tail(file)), "{file}: {header:?}");
+        reader
+            .records()
+            .map(|record| {
+                let record = record.expect("row");
+                header
+                    .iter()
+                    .cloned()
+                    .zip(record.iter().map(String::from))
+                    .collect()
+            })
+            .filter(|row: &std::collections::BTreeMap<String, String>| row["slug"] == "gong-lu")
+            .collect()
     };
-    assert_eq!(at("department_code"), "310001");
-    assert_eq!(at("period"), "3年");
-    assert_eq!(at("annual"), "106067522.00");
+    let declarations = rows_of("2023/declarations.csv");
+    assert_eq!(declarations.len(), 1);
+    assert_eq!(declarations[0]["department_code"], "310001");
+    assert_eq!(declarations[0]["period"], "3年");
+    assert_eq!(declarations[0]["annual"], "106067522.00");
 
-    let indicators = std::fs::read_to_string(site.public().join("2023/gong-lu/indicators.csv"))
-        .expect("indicators.csv");
-    let lines: Vec<&str> = indicators.trim_start_matches('\u{feff}').lines().collect();
-    assert!(lines[0].ends_with(",weight,direction"), "{}", lines[0]);
-    assert!(lines[1].ends_with(",20,正向指标"), "{}", lines[1]);
-    assert!(lines[2].ends_with(",,"), "{}", lines[2]);
+    let indicators = rows_of("2023/indicators.csv");
+    assert_eq!(indicators.len(), 2);
+    assert_eq!(
+        (
+            indicators[0]["weight"].as_str(),
+            indicators[0]["direction"].as_str()
+        ),
+        ("20", "正向指标")
+    );
+    assert_eq!(
+        (
+            indicators[1]["weight"].as_str(),
+            indicators[1]["direction"].as_str()
+        ),
+        ("", "")
+    );
+}
+
+/// The new columns come last in each table, so older columns keep their positions.
+fn file_tail(file: &str) -> Vec<String> {
+    let tail: &[&str] = if file.ends_with("indicators.csv") {
+        &["weight", "direction"]
+    } else {
+        &["department_code", "period"]
+    };
+    tail.iter().map(|name| name.to_string()).collect()
 }

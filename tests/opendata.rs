@@ -294,12 +294,14 @@ fn sitemap_lists_every_page_with_absolute_urls() {
     ));
     assert_eq!(
         pages,
-        1 + 2 + 2 + 5,
-        "home, two years, the two departments of 2023, five declarations"
+        1 + 2 * 2 + 2 * 2 + 5,
+        "home, two years with their quality reports, the two departments of 2023 (a list and a \
+         quality page each), five declarations"
     );
     assert_eq!(names.iter().filter(|name| *name == "url").count(), pages);
     assert!(sitemap.contains("<loc>https://example.org/sast/</loc>"));
     assert!(sitemap.contains("<loc>https://example.org/sast/2023/wan-yuan/</loc>"));
+    assert!(sitemap.contains("<loc>https://example.org/sast/2023/quality/</loc>"));
     assert!(!sitemap.contains("404"));
 }
 

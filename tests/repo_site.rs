@@ -71,10 +71,15 @@ fn a_new_office_goes_from_forms_to_a_site() {
                 .filter_map(Result::ok)
                 .map(|e| e.path())
                 .filter(|p| p.join("index.html").is_file())
+                .filter(|p| !p.ends_with("quality"))
                 .collect()
         })
         .unwrap_or_default();
     assert_eq!(pages.len(), 15, "{pages:?}");
+    assert!(
+        public.join("2023/quality/index.html").is_file(),
+        "the quality report"
+    );
     let year = fs::read_to_string(public.join("2023/index.html")).unwrap_or_default();
     assert!(year.contains("14,339,534.00"), "the year total");
 }

@@ -37,7 +37,7 @@ pub struct Column {
     pub description: &'static str,
 }
 
-const fn column(
+pub(super) const fn column(
     name: &'static str,
     title: &'static str,
     kind: Kind,
@@ -213,13 +213,13 @@ fn amount_text(amount: &Amount) -> String {
     plain_yuan(amount.yuan)
 }
 
-fn writer() -> csv::Writer<Vec<u8>> {
+pub(super) fn writer() -> csv::Writer<Vec<u8>> {
     csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(BOM.to_vec())
 }
 
-fn finish(writer: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, csv::Error> {
+pub(super) fn finish(writer: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, csv::Error> {
     writer
         .into_inner()
         .map_err(|err| csv::Error::from(err.into_error()))

@@ -9,7 +9,8 @@
 use serde_json::{Map, Value, json};
 
 use super::csv::{Column, DECLARATION_COLUMNS, INDICATOR_COLUMNS, Kind};
-use super::{DECLARATIONS_CSV, INDICATORS_CSV};
+use super::quality::QUALITY_COLUMNS;
+use super::{DECLARATIONS_CSV, INDICATORS_CSV, QUALITY_CSV};
 use crate::model::SiteConfig;
 use crate::site::Year;
 
@@ -38,31 +39,52 @@ pub fn datapackage(config: &SiteConfig, year: &Year) -> Vec<u8> {
             "start": format!("{number:04}-01-01"),
             "end": format!("{number:04}-12-31"),
         },
-        "resources": [
-            resource(
-                "declarations",
-                DECLARATIONS_CSV,
-                "申报表：项目基本信息、项目资金（元）与绩效目标",
-                DECLARATION_COLUMNS,
-                json!(["year", "slug"]),
-                None,
-            ),
-            resource(
-                "indicators",
-                INDICATORS_CSV,
-                "绩效指标：一级、二级、三级指标与指标值（原文及解析）",
-                INDICATOR_COLUMNS,
-                json!(["year", "slug", "position"]),
-                Some(json!([{
-                    "fields": ["year", "slug"],
-                    "reference": { "resource": "declarations", "fields": ["year", "slug"] },
-                }])),
-            ),
-        ],
+        "resources": resources(year),
     });
     let mut bytes = serde_json::to_vec_pretty(&package).unwrap_or_default();
     bytes.push(b'\n');
     bytes
+}
+
+/// The year's tables: declarations and indicators, and the quality findings when published.
+fn resources(year: &Year) -> Vec<Value> {
+    let mut resources = vec![
+        resource(
+            "declarations",
+            DECLARATIONS_CSV,
+            "申报表：项目基本信息、项目资金（元）与绩效目标",
+            DECLARATION_COLUMNS,
+            json!(["year", "slug"]),
+            None,
+        ),
+        resource(
+            "indicators",
+            INDICATORS_CSV,
+            "绩效指标：一级、二级、三级指标与指标值（原文及解析）",
+            INDICATOR_COLUMNS,
+            json!(["year", "slug", "position"]),
+            Some(json!([{
+                "fields": ["year", "slug"],
+                "reference": { "resource": "declarations", "fields": ["year", "slug"] },
+            }])),
+        ),
+    ];
+    if year.quality.is_some() {
+        resources.push(resource(
+            "quality",
+            QUALITY_CSV,
+            "绩效指标质量：每行一项发现（对申报表原文的客观描述，不是更正）",
+            QUALITY_COLUMNS,
+            json!(["year", "slug", "finding"]),
+            // No key to `indicators`: a finding about a whole declaration has no position, and
+            // a composite foreign key with an empty part never matches.
+            Some(json!([{
+                "fields": ["year", "slug"],
+                "reference": { "resource": "declarations", "fields": ["year", "slug"] },
+            }])),
+        ));
+    }
+    resources
 }
 
 fn resource(

@@ -2,12 +2,14 @@
 //! by a Frictionless data package.
 //!
 //! Files (paths relative to the output root): `YEAR/declarations.csv`, `YEAR/indicators.csv`,
-//! `YEAR/declarations.xlsx` (both tables as sheets, for Excel) and `YEAR/datapackage.json`.
+//! `YEAR/declarations.xlsx` (both tables as sheets, for Excel), `YEAR/datapackage.json`, and
+//! `YEAR/quality.csv` (the 绩效指标质量 findings) when the site publishes that report.
 //! Amounts are written from `Decimal` in 元 with two decimals; nothing passes through a float.
 //! A year's files depend only on that year, so years are exported independently (in parallel).
 
 pub mod csv;
 pub mod datapackage;
+pub mod quality;
 pub mod xlsx;
 
 use crate::diagnostics::Diagnostic;
@@ -20,6 +22,8 @@ pub const DECLARATIONS_CSV: &str = "declarations.csv";
 pub const INDICATORS_CSV: &str = "indicators.csv";
 pub const DATAPACKAGE: &str = "datapackage.json";
 pub const WORKBOOK: &str = "declarations.xlsx";
+/// The year's 绩效指标质量 findings, when the site publishes the report.
+pub const QUALITY_CSV: &str = "quality.csv";
 
 /// The open-data files of one year.
 pub fn year_files(config: &SiteConfig, year: &Year) -> Result<Vec<OutputFile>, Diagnostic> {
@@ -30,7 +34,7 @@ pub fn year_files(config: &SiteConfig, year: &Year) -> Result<Vec<OutputFile>, D
         let message = format!("cannot write the workbook: {err}");
         Diagnostic::error(&workbook_path, "", message)
     })?;
-    Ok(vec![
+    let mut files = vec![
         file(
             format!("{prefix}/{DECLARATIONS_CSV}"),
             csv::declarations(config, all),
@@ -44,7 +48,14 @@ pub fn year_files(config: &SiteConfig, year: &Year) -> Result<Vec<OutputFile>, D
             path: workbook_path,
             bytes: workbook,
         },
-    ])
+    ];
+    if let Some(report) = &year.quality {
+        files.push(file(
+            format!("{prefix}/{QUALITY_CSV}"),
+            quality::findings(year, report),
+        )?);
+    }
+    Ok(files)
 }
 
 /// Writing CSV into memory fails only on a bug in the writer; still report it with the path,

@@ -7,6 +7,9 @@ use serde::Serialize;
 
 use crate::model::{Declaration, Funding};
 use crate::money::{Amount, format_yuan, plain_yuan};
+use crate::quality::view::{
+    DeclarationRow as QualityDeclarationRow, GroupRow as QualityGroupRow, QualityPageView,
+};
 use crate::render::markdown::to_safe_html;
 use crate::site::{Department, Group, Totals, Year};
 
@@ -334,6 +337,77 @@ impl From<&Declaration> for DeclarationView {
             has_weight: declaration.indicators.iter().any(|i| i.weight.is_some()),
             has_direction: declaration.indicators.iter().any(|i| i.direction.is_some()),
             annual_yuan_shown: format_yuan(declaration.funding.annual.yuan),
+        }
+    }
+}
+
+/// The year's 绩效指标质量 report page. Where the year lists departments, the page lists them,
+/// each linked to its own page of rows, instead of every declaration.
+pub fn quality_page(year: &Year) -> Option<QualityPageView> {
+    let report = year.quality.as_ref()?;
+    let mut view = QualityPageView::from(report);
+    if year.by_departments() {
+        view.declarations.clear();
+        for row in &mut view.departments {
+            let department = year.departments.iter().find(|d| d.name == row.label);
+            row.href = department.map(|department| format!("{}/", department.slug));
+        }
+    }
+    Some(view)
+}
+
+/// One page of a department's rows in the 绩效指标质量 report.
+#[derive(Debug, Serialize)]
+pub struct QualityDepartmentView {
+    pub year: u16,
+    pub name: String,
+    pub totals: Option<QualityGroupRow>,
+    pub declarations: Vec<QualityDeclarationRow>,
+    pub number: usize,
+    pub pages: Vec<PageLink>,
+    /// The relative path from this page to its year folder.
+    pub year_root: String,
+}
+
+impl QualityDepartmentView {
+    pub fn new(year: &Year, department: &Department, number: usize) -> Self {
+        let folder = |other| department.page_folder_in("quality", other);
+        let year_root = "../".repeat(folder(number).matches('/').count());
+        let count = department.page_count();
+        let pages = match count {
+            1 => Vec::new(),
+            _ => (1..=count)
+                .map(|other| PageLink {
+                    number: other,
+                    href: format!("{year_root}{}", folder(other)),
+                    current: other == number,
+                })
+                .collect(),
+        };
+        let report = year.quality.as_ref();
+        let totals = report
+            .and_then(|report| {
+                report
+                    .departments
+                    .iter()
+                    .find(|d| d.department == department.name)
+            })
+            .map(|found| QualityGroupRow::of(&found.department, &found.totals));
+        let declarations = department
+            .page(number)
+            .iter()
+            .filter_map(|&index| year.declarations.get(index))
+            .filter_map(|declaration| report?.declaration(&declaration.slug))
+            .map(QualityDeclarationRow::from)
+            .collect();
+        QualityDepartmentView {
+            year: year.year,
+            name: department.name.clone(),
+            totals,
+            declarations,
+            number,
+            pages,
+            year_root,
         }
     }
 }

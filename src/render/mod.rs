@@ -20,6 +20,7 @@ use tera::Context;
 use crate::diagnostics::Diagnostic;
 pub use crate::files::OutputFile;
 use crate::history::History;
+use crate::quality::view::DeclarationFindingsView;
 use crate::site::{ArchivedMark, Site, Year};
 use context::{DeclarationView, DepartmentView, TotalsView, YearView};
 pub use pages::Page;
@@ -141,6 +142,19 @@ impl<'a> Renderer<'a> {
                 self.year_context(&mut context, year);
                 "year.html"
             }
+            Page::Quality(year) => {
+                context.insert("quality", &context::quality_page(year));
+                "quality.html"
+            }
+            Page::QualityDepartment {
+                year,
+                department,
+                number,
+            } => {
+                let view = context::QualityDepartmentView::new(year, department, *number);
+                context.insert("quality", &view);
+                "quality_department.html"
+            }
             Page::Department {
                 year,
                 department,
@@ -154,10 +168,15 @@ impl<'a> Renderer<'a> {
                 "department.html"
             }
             Page::Declaration {
+                year,
                 declaration,
                 department,
-                ..
             } => {
+                let findings = year
+                    .quality
+                    .as_ref()
+                    .and_then(|report| report.declaration(&declaration.slug));
+                context.insert("quality", &findings.map(DeclarationFindingsView::from));
                 context.insert("declaration", &DeclarationView::from(*declaration));
                 context.insert("history", &self.history.view(declaration));
                 let link =

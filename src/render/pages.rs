@@ -15,6 +15,15 @@ pub enum Page<'s> {
     Home,
     NotFound,
     Year(&'s Year),
+    /// The year's 绩效指标质量 report (when the site publishes it).
+    Quality(&'s Year),
+    /// Page `number` (1-based) of a department's rows in the 绩效指标质量 report, where the
+    /// year lists departments.
+    QualityDepartment {
+        year: &'s Year,
+        department: &'s Department,
+        number: usize,
+    },
     /// Page `number` (1-based) of a department's list.
     Department {
         year: &'s Year,
@@ -35,11 +44,21 @@ impl Page<'_> {
         match self {
             Page::Home | Page::NotFound => String::new(),
             Page::Year(year) => format!("{}/", year.year),
+            Page::Quality(year) => format!("{}/quality/", year.year),
             Page::Department {
                 year,
                 department,
                 number,
             } => format!("{}/{}", year.year, department.page_folder(*number)),
+            Page::QualityDepartment {
+                year,
+                department,
+                number,
+            } => format!(
+                "{}/{}",
+                year.year,
+                department.page_folder_in("quality", *number)
+            ),
             Page::Declaration { declaration, .. } => {
                 format!("{}/{}/", declaration.year, declaration.slug)
             }
@@ -63,9 +82,11 @@ impl Page<'_> {
     pub fn year(&self) -> Option<u16> {
         match self {
             Page::Home | Page::NotFound => None,
-            Page::Year(year) | Page::Department { year, .. } | Page::Declaration { year, .. } => {
-                Some(year.year)
-            }
+            Page::Year(year)
+            | Page::Quality(year)
+            | Page::Department { year, .. }
+            | Page::QualityDepartment { year, .. }
+            | Page::Declaration { year, .. } => Some(year.year),
         }
     }
 }
@@ -86,6 +107,9 @@ pub fn all<'s>(site: &'s Site, archived: &BTreeMap<u16, ArchivedMark>) -> Vec<Pa
 pub fn of_year(year: &Year) -> Vec<Page<'_>> {
     let mut pages = Vec::with_capacity(year.declarations.len() + year.departments.len() + 1);
     pages.push(Page::Year(year));
+    if year.quality.is_some() {
+        pages.push(Page::Quality(year));
+    }
     if !year.by_departments() {
         pages.extend(
             year.declarations
@@ -106,6 +130,15 @@ pub fn of_year(year: &Year) -> Vec<Page<'_>> {
                 number,
             }),
         );
+        if year.quality.is_some() {
+            pages.extend(
+                (1..=department.page_count()).map(|number| Page::QualityDepartment {
+                    year,
+                    department,
+                    number,
+                }),
+            );
+        }
         let members = department.members.iter();
         pages.extend(members.filter_map(|&index| {
             let declaration = year.declarations.get(index)?;

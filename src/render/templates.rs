@@ -24,7 +24,12 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         "department.html",
         include_str!("../../templates/department.html"),
     ),
+    (
+        "quality_department.html",
+        include_str!("../../templates/quality_department.html"),
+    ),
     ("404.html", include_str!("../../templates/404.html")),
+    ("quality.html", include_str!("../../templates/quality.html")),
 ];
 
 /// Built-in assets (CSS, icons), written to `assets/` and to each year's `YEAR/assets/` so that

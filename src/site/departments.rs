@@ -47,9 +47,15 @@ impl Department {
     /// The folder of page `number`, relative to the year: `departments/SLUG/` or
     /// `departments/SLUG/N/`.
     pub fn page_folder(&self, number: usize) -> String {
+        self.page_folder_in("departments", number)
+    }
+
+    /// The folder of page `number` of the department's list in another section of the year
+    /// (`quality/SLUG/`, for the indicator-quality report).
+    pub fn page_folder_in(&self, section: &str, number: usize) -> String {
         match number {
-            0 | 1 => format!("departments/{}/", self.slug),
-            n => format!("departments/{}/{n}/", self.slug),
+            0 | 1 => format!("{section}/{}/", self.slug),
+            n => format!("{section}/{}/{n}/", self.slug),
         }
     }
 }

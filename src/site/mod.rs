@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::model::{Declaration, SiteConfig};
+use crate::model::{Declaration, QualitySettings, SiteConfig};
+use crate::quality::YearQuality;
 pub use departments::Department;
 
 pub mod departments;
@@ -73,6 +74,8 @@ pub struct Year {
     pub by_department: Vec<Group>,
     /// The year's 主管部门, largest annual total first (ties by name).
     pub departments: Vec<Department>,
+    /// The 绩效指标质量 report, when the site publishes it (`[quality] publish`).
+    pub quality: Option<YearQuality>,
 }
 
 impl Year {
@@ -114,13 +117,13 @@ pub fn aggregate(config: SiteConfig, declarations: Vec<Declaration>) -> Site {
         .into_iter()
         .map(|(year, mut declarations)| {
             declarations.sort_by(|a, b| a.slug.cmp(&b.slug));
-            summarize_year(year, declarations)
+            summarize_year(year, declarations, &config.quality)
         })
         .collect();
     Site { config, years }
 }
 
-fn summarize_year(year: u16, declarations: Vec<Declaration>) -> Year {
+fn summarize_year(year: u16, declarations: Vec<Declaration>, quality: &QualitySettings) -> Year {
     let mut totals = Totals::default();
     let mut by_category: BTreeMap<String, Totals> = BTreeMap::new();
     let mut by_nature: BTreeMap<String, Totals> = BTreeMap::new();
@@ -145,6 +148,9 @@ fn summarize_year(year: u16, declarations: Vec<Declaration>) -> Year {
     let departments = departments::of(&declarations, &by_department);
     Year {
         year,
+        quality: quality
+            .publish
+            .then(|| YearQuality::of(year, &declarations, quality)),
         declarations,
         totals,
         by_category: into_groups(by_category),

@@ -228,10 +228,13 @@ function walk(dir, out = []) {
   return out;
 }
 
+// A year's own pages (SPEC §4 reserves these slugs), not declarations.
+const YEAR_PAGES = new Set(['assets', 'departments', 'quality', 'search']);
+
 function classify(relDir) {
   if (relDir === '') return 'home';
   if (/^\d{4}$/.test(relDir)) return 'year';
-  if (/^\d{4}\/[a-z0-9-]+$/.test(relDir)) return 'declaration';
+  if (/^\d{4}\/[a-z0-9-]+$/.test(relDir) && !YEAR_PAGES.has(relDir.split('/')[1])) return 'declaration';
   return 'other';
 }
 
@@ -469,6 +472,9 @@ async function checkPageAtViewport(context, baseUrl, pageInfo, vp, reportDir, sc
         const link = document.querySelector('link[rel~="icon"]');
         return link ? link.href : null;
       });
+      // Collapsed sections (<details>) are content too: open them so axe and the width check
+      // see what a reader sees after a click.
+      await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
       result.axe = await runAxe(page);
       result.scroll = await measureScroll(page, vp.viewport.width);
       if (screenshot) {
