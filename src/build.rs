@@ -149,8 +149,10 @@ pub fn render_to_memory(options: &BuildOptions) -> Result<Rendered, BuildError> 
     archives.substitute(&mut files);
     let feeds = timings.time("feeds", || crate::export::feed_and_sitemap(&site, &files));
     files.extend(feeds.map_err(invalid)?);
-    let index = timings.time("search", || crate::search::index(&files));
-    files.extend(index.map_err(invalid)?);
+    let index = timings.time("search", || {
+        crate::search::index_site(&options.root, &site, &archives)
+    });
+    files.extend(index);
     let statics = timings
         .time("static", || read_static(&options.root))
         .map_err(BuildError::Invalid)?;
