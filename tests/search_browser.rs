@@ -7,42 +7,16 @@
 //! fail when `DISCLOSE_REQUIRE_BROWSER` is set (as in CI).
 
 mod fixture;
+mod search_harness;
 
-use std::env;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use disclose::build::{BuildOptions, build};
+use search_harness::{browser_available, run_harness};
 use serde_json::Value;
 
 fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// `true` when the browser tools are here; otherwise a loud skip (or a failure in CI).
-pub fn browser_available() -> bool {
-    let chromium = env::var_os("CHROMIUM")
-        .filter(|v| !v.is_empty())
-        .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
-    let modules = manifest_dir().join("tests/browser/node_modules");
-    let mut missing = Vec::new();
-    if !chromium.is_file() {
-        missing.push(format!("{} (apt-get install chromium)", chromium.display()));
-    }
-    for module in ["playwright-core", "axe-core"] {
-        if !modules.join(module).is_dir() {
-            missing.push(format!("{module} (npm ci in tests/browser)"));
-        }
-    }
-    if missing.is_empty() {
-        return true;
-    }
-    let message = format!("search in Chromium: missing {}", missing.join(", "));
-    if env::var_os("DISCLOSE_REQUIRE_BROWSER").is_some_and(|v| !v.is_empty() && v != "0") {
-        panic!("DISCLOSE_REQUIRE_BROWSER is set, but {message}");
-    }
-    fixture::skipped(&message);
-    false
 }
 
 /// Build `root` into a temp dir and search it; the report as JSON.
@@ -51,26 +25,6 @@ fn search(root: &Path, queries: &[&str]) -> Value {
     let public = out.path().join("public");
     build(&BuildOptions::new(root), &public).expect("the site builds");
     run_harness(&public, &[], queries)
-}
-
-/// Run `search.mjs` on a built site.
-pub fn run_harness(public: &Path, options: &[&str], queries: &[&str]) -> Value {
-    let script = manifest_dir().join("tests/browser/search.mjs");
-    let output = Command::new("node")
-        .arg(&script)
-        .arg(public)
-        .args(options)
-        .args(queries)
-        .output()
-        .expect("node runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "search.mjs failed ({}):\n{stdout}\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_str(stdout.trim()).expect("search.mjs prints JSON")
 }
 
 fn strings(value: &Value) -> Vec<String> {

@@ -43,7 +43,7 @@ use crate::manifest::{MANIFEST, sha256_hex};
 use crate::render::OutputFile;
 use crate::site::{Site, Year};
 pub use document::SearchDoc;
-pub use publish::publish;
+pub use publish::{publish, publish_owned};
 pub use shard::YearShard;
 
 /// The folder of the index in the output.
@@ -140,5 +140,5 @@ pub fn index_site(root: &Path, site: &Site, archives: &Archives) -> Vec<OutputFi
             }
         })
         .collect();
-    publish(&shards)
+    publish_owned(shards)
 }

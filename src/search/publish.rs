@@ -54,11 +54,50 @@ struct CatalogYear {
 }
 
 /// Every file of `search/` for these shards (one per year; if a year comes twice the first
-/// one wins), sorted by path. Same shards, same bytes.
+/// one wins), sorted by path. Same shards, same bytes. The shards stay the caller's (for a
+/// preview that re-indexes one year and publishes again); see [`publish_owned`] to save a copy.
 pub fn publish(shards: &[YearShard]) -> Vec<OutputFile> {
-    let mut shards: Vec<&YearShard> = shards.iter().collect();
+    let shards = in_year_order(shards.iter().collect());
+    let mut files = postings_and_catalog(&shards);
+    for shard in &shards {
+        files.extend(fragment_files(shard.year, shard.fragments.iter().cloned()));
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+/// [`publish`], moving the fragment files out of the shards instead of copying them (they are
+/// most of the index: about 1 KB a declaration).
+pub fn publish_owned(shards: Vec<YearShard>) -> Vec<OutputFile> {
+    let mut shards = shards;
     shards.sort_by_key(|shard| shard.year);
     shards.dedup_by_key(|shard| shard.year);
+    let mut files = postings_and_catalog(&shards.iter().collect::<Vec<_>>());
+    for shard in shards {
+        files.extend(fragment_files(shard.year, shard.fragments.into_iter()));
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+fn in_year_order(mut shards: Vec<&YearShard>) -> Vec<&YearShard> {
+    shards.sort_by_key(|shard| shard.year);
+    shards.dedup_by_key(|shard| shard.year);
+    shards
+}
+
+fn fragment_files(
+    year: u16,
+    fragments: impl Iterator<Item = Vec<u8>>,
+) -> impl Iterator<Item = OutputFile> {
+    fragments.enumerate().map(move |(index, bytes)| OutputFile {
+        path: format!("{SEARCH_DIR}/fragments/{year}/{index}.json"),
+        bytes,
+    })
+}
+
+/// The postings files and the catalog of shards in year order, one per year.
+fn postings_and_catalog(shards: &[&YearShard]) -> Vec<OutputFile> {
     let total: usize = shards.iter().map(|shard| shard.postings_bytes()).sum();
     let bits = bucket_bits(total);
     let width = bits.div_ceil(4).max(1) as usize;
@@ -66,23 +105,10 @@ pub fn publish(shards: &[YearShard]) -> Vec<OutputFile> {
         .into_par_iter()
         .map(|bucket| OutputFile {
             path: format!("{SEARCH_DIR}/postings/{bucket:0width$x}.bin"),
-            bytes: postings_file(&shards, bucket, bits),
+            bytes: postings_file(shards, bucket, bits),
         })
         .collect();
-    for shard in &shards {
-        files.extend(
-            shard
-                .fragments
-                .iter()
-                .enumerate()
-                .map(|(index, bytes)| OutputFile {
-                    path: format!("{SEARCH_DIR}/fragments/{}/{index}.json", shard.year),
-                    bytes: bytes.clone(),
-                }),
-        );
-    }
-    files.push(catalog(&shards, bits));
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.push(catalog(shards, bits));
     files
 }
 
@@ -267,6 +293,7 @@ mod tests {
         let mut reversed = shards();
         reversed.reverse();
         assert_eq!(one, publish(&reversed));
+        assert_eq!(one, publish_owned(reversed));
         let paths: Vec<&str> = one.iter().map(|f| f.path.as_str()).collect();
         assert!(paths.contains(&"search/fragments/2022/0.json"));
         assert!(paths.contains(&"search/fragments/2023/0.json"));

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use super::document::SearchDoc;
 use super::encoding::push_varint;
-use super::terms::{for_each_term, hash};
+use super::terms::{Term, for_each_term, hash};
 
 /// Aim for fragment files of about this many bytes (JSON): big enough that a page of results
 /// needs few of them, small enough to fetch in a few milliseconds.
@@ -103,22 +103,23 @@ pub(super) fn range((start, len): (u32, u32)) -> Range<usize> {
     start..start + len as usize
 }
 
-/// Build a year's shard from its declarations, which must be in page (slug) order.
+/// Build a year's shard from its declarations, which must be in page (slug) order. Linear: each
+/// term occurrence is one table lookup, and a declaration's distinct terms are collected as they
+/// are first seen, without sorting.
 pub fn build(year: u16, docs: &[SearchDoc]) -> YearShard {
     let mut terms = TermTable::default();
-    let mut scratch: Vec<(u32, bool)> = Vec::new();
+    let mut doc_terms: Vec<u32> = Vec::new();
     for (doc, search_doc) in docs.iter().enumerate() {
-        scratch.clear();
-        for (text, in_name) in search_doc.fields() {
-            for_each_term(text, |term, _| scratch.push((terms.id(term), in_name)));
-        }
-        scratch.sort_unstable();
         let doc = u32::try_from(doc).unwrap_or(u32::MAX);
-        for group in scratch.chunk_by(|a, b| a.0 == b.0) {
-            if let Some(&(id, _)) = group.first() {
-                let in_name = group.iter().any(|&(_, in_name)| in_name);
-                terms.post(id, doc, in_name);
-            }
+        doc_terms.clear();
+        for (text, in_name) in search_doc.fields() {
+            for_each_term(text, |term| {
+                let id = terms.id(term);
+                terms.occurs(id, doc, in_name, &mut doc_terms);
+            });
+        }
+        for &id in &doc_terms {
+            terms.post(id, doc);
         }
     }
     let (chunk, fragments) = fragment_files(docs);
@@ -127,38 +128,76 @@ pub fn build(year: u16, docs: &[SearchDoc]) -> YearShard {
     shard
 }
 
-/// Every term seen in a year with its growing postings.
+/// Every term seen in a year with its growing postings. Chinese terms are looked up by their
+/// characters packed in a `u64`, so only a new term makes a string.
 #[derive(Default)]
 struct TermTable {
-    ids: FxHashMap<Box<str>, u32>,
+    han: FxHashMap<u64, u32>,
+    words: FxHashMap<Box<str>, u32>,
     texts: Vec<Box<str>>,
     hashes: Vec<u32>,
     postings: Vec<Vec<u8>>,
     counts: Vec<u32>,
     last_doc: Vec<u32>,
+    /// The declaration (plus one) that last mentioned the term, and whether in its 项目名称.
+    seen_in: Vec<u32>,
+    in_name: Vec<bool>,
 }
 
 impl TermTable {
-    fn id(&mut self, term: &str) -> u32 {
-        if let Some(&id) = self.ids.get(term) {
-            return id;
+    fn id(&mut self, term: Term) -> u32 {
+        let next = u32::try_from(self.texts.len()).unwrap_or(u32::MAX);
+        let id = match term {
+            Term::Char(ch) => *self.han.entry(u64::from(ch)).or_insert(next),
+            Term::Pair(a, b) => *self
+                .han
+                .entry((u64::from(a) << 32) | u64::from(b))
+                .or_insert(next),
+            Term::Word(word) => match self.words.get(word) {
+                Some(&id) => id,
+                None => {
+                    self.words.insert(word.into(), next);
+                    next
+                }
+            },
+        };
+        if id == next {
+            let text = term.to_text();
+            self.hashes.push(hash(&text));
+            self.texts.push(text.into_boxed_str());
+            self.postings.push(Vec::new());
+            self.counts.push(0);
+            self.last_doc.push(0);
+            self.seen_in.push(0);
+            self.in_name.push(false);
         }
-        let id = u32::try_from(self.texts.len()).unwrap_or(u32::MAX);
-        self.ids.insert(term.into(), id);
-        self.texts.push(term.into());
-        self.hashes.push(hash(term));
-        self.postings.push(Vec::new());
-        self.counts.push(0);
-        self.last_doc.push(0);
         id
     }
 
-    fn post(&mut self, id: u32, doc: u32, in_name: bool) {
+    /// Note an occurrence of term `id` in `doc`; its first one in `doc` joins `doc_terms`.
+    fn occurs(&mut self, id: u32, doc: u32, in_name: bool, doc_terms: &mut Vec<u32>) {
+        let index = id as usize;
+        let (Some(seen_in), Some(flag)) =
+            (self.seen_in.get_mut(index), self.in_name.get_mut(index))
+        else {
+            return;
+        };
+        if *seen_in != doc.wrapping_add(1) {
+            *seen_in = doc.wrapping_add(1);
+            *flag = false;
+            doc_terms.push(id);
+        }
+        *flag |= in_name;
+    }
+
+    /// Append `doc` to the postings of term `id`.
+    fn post(&mut self, id: u32, doc: u32) {
         let id = id as usize;
-        let (Some(postings), Some(count), Some(last)) = (
+        let (Some(postings), Some(count), Some(last), Some(&in_name)) = (
             self.postings.get_mut(id),
             self.counts.get_mut(id),
             self.last_doc.get_mut(id),
+            self.in_name.get(id),
         ) else {
             return;
         };

@@ -40,29 +40,38 @@ pub fn is_word_char(ch: char) -> bool {
     !is_han(ch) && ch.is_alphanumeric()
 }
 
-/// What kind of term: a Han character or pair, or a word.
+/// One term of a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Unigram,
-    Bigram,
-    Word,
+pub enum Term<'a> {
+    /// A Chinese character (a unigram).
+    Char(char),
+    /// Two adjacent Chinese characters (a bigram).
+    Pair(char, char),
+    /// A word of letters or digits, lowercased.
+    Word(&'a str),
 }
 
-/// Calls `each(term, kind)` for every term of `text`, in text order, repeats included.
-pub fn for_each_term(text: &str, mut each: impl FnMut(&str, Kind)) {
+impl Term<'_> {
+    /// The term as the index spells it (its UTF-8 is what is hashed and published).
+    pub fn to_text(self) -> String {
+        match self {
+            Term::Char(ch) => ch.to_string(),
+            Term::Pair(first, second) => [first, second].iter().collect(),
+            Term::Word(word) => word.to_string(),
+        }
+    }
+}
+
+/// Calls `each(term)` for every term of `text`, in text order, repeats included.
+pub fn for_each_term(text: &str, mut each: impl FnMut(Term)) {
     let mut previous_han: Option<char> = None;
     let mut word = String::new();
-    let mut buffer = [0u8; 8];
     for ch in text.chars().map(normalize) {
         if is_han(ch) {
             flush_word(&mut word, &mut each);
-            each(ch.encode_utf8(&mut buffer), Kind::Unigram);
+            each(Term::Char(ch));
             if let Some(first) = previous_han {
-                let len = first.encode_utf8(&mut buffer).len();
-                let second = ch.encode_utf8(&mut buffer[len..]).len();
-                if let Ok(pair) = std::str::from_utf8(&buffer[..len + second]) {
-                    each(pair, Kind::Bigram);
-                }
+                each(Term::Pair(first, ch));
             }
             previous_han = Some(ch);
         } else if is_word_char(ch) {
@@ -76,9 +85,9 @@ pub fn for_each_term(text: &str, mut each: impl FnMut(&str, Kind)) {
     flush_word(&mut word, &mut each);
 }
 
-fn flush_word(word: &mut String, each: &mut impl FnMut(&str, Kind)) {
+fn flush_word(word: &mut String, each: &mut impl FnMut(Term)) {
     if !word.is_empty() {
-        each(word, Kind::Word);
+        each(Term::Word(word));
         word.clear();
     }
 }
@@ -108,14 +117,22 @@ pub fn bucket(hash: u32, bits: u32) -> u32 {
 mod tests {
     use super::*;
 
-    fn terms(text: &str) -> Vec<(String, Kind)> {
+    /// Each term's text and kind.
+    fn terms(text: &str) -> Vec<(String, &'static str)> {
         let mut out = Vec::new();
-        for_each_term(text, |term, kind| out.push((term.to_string(), kind)));
+        for_each_term(text, |term| {
+            let kind = match term {
+                Term::Char(_) => "char",
+                Term::Pair(..) => "pair",
+                Term::Word(_) => "word",
+            };
+            out.push((term.to_text(), kind));
+        });
         out
     }
 
     fn strings(text: &str) -> Vec<String> {
-        terms(text).into_iter().map(|(term, _)| term).collect()
+        terms(text).into_iter().map(|(text, _)| text).collect()
     }
 
     #[test]
@@ -124,13 +141,8 @@ mod tests {
             strings("科普活动"),
             ["科", "普", "科普", "活", "普活", "动", "活动"]
         );
-        assert_eq!(
-            terms("学会")
-                .into_iter()
-                .map(|(_, kind)| kind)
-                .collect::<Vec<_>>(),
-            [Kind::Unigram, Kind::Unigram, Kind::Bigram]
-        );
+        let kinds: Vec<&str> = terms("学会 AI").into_iter().map(|(_, kind)| kind).collect();
+        assert_eq!(kinds, ["char", "char", "pair", "word"]);
     }
 
     #[test]

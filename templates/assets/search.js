@@ -35,6 +35,7 @@
   var encoder = new TextEncoder();
   var decoder = new TextDecoder();
   var catalog = null;
+  var catalogPaid = false;
   var files = new Map();
   var ticket = 0;
   var timer = null;
@@ -180,9 +181,9 @@
       var years = readVarint(bytes, cursor);
       for (var s = 0; s < years; s++) {
         var year = readVarint(bytes, cursor);
-        readVarint(bytes, cursor);
+        var docs = readVarint(bytes, cursor);
         var size = readVarint(bytes, cursor);
-        sections.push({ year: year, start: cursor.at, end: cursor.at + size });
+        sections.push({ year: year, count: docs, start: cursor.at, end: cursor.at + size });
         cursor.at += size;
       }
       terms.set(text, sections);
@@ -190,22 +191,22 @@
     return { bytes: bytes, terms: terms };
   }
 
-  // doc id → 1 when the term is in 项目名称, 0 otherwise.
+  // A term's declarations in one year, ascending, with 1 where it is in 项目名称.
   function postings(file, term, yearIndex) {
-    var found = new Map();
-    var sections = file.terms.get(term) || [];
-    sections.forEach(function (section) {
-      if (section.year !== yearIndex) return;
-      var cursor = { at: section.start };
-      var doc = 0;
-      var bytes = file.bytes.subarray(0, section.end);
-      while (cursor.at < section.end) {
-        var value = readVarint(bytes, cursor);
-        doc += Math.floor(value / 2);
-        found.set(doc, value % 2);
-      }
-    });
-    return found;
+    var section = (file.terms.get(term) || []).filter(function (x) { return x.year === yearIndex; })[0];
+    if (!section) return { docs: new Uint32Array(0), names: new Uint8Array(0) };
+    var docs = new Uint32Array(section.count);
+    var names = new Uint8Array(section.count);
+    var bytes = file.bytes.subarray(0, section.end);
+    var cursor = { at: section.start };
+    var doc = 0;
+    for (var i = 0; i < section.count; i++) {
+      var value = readVarint(bytes, cursor);
+      doc += Math.floor(value / 2);
+      docs[i] = doc;
+      names[i] = value % 2;
+    }
+    return { docs: docs, names: names };
   }
 
   function postingsPath(term) {
@@ -266,34 +267,57 @@
     });
   }
 
-  // Candidates: declarations holding every chosen index term, ranked.
-  function candidates(terms, chosen, scope) {
-    var out = [];
+  // Candidates: the declarations holding every chosen index term, in groups of one year and one
+  // score (the number of query terms found in 项目名称), best group first; within a group, page
+  // order, which is the postings' order, so nothing needs sorting.
+  function candidates(chosen, scope) {
+    var probes = [], termMasks = [];
+    chosen.forEach(function (termProbes) {
+      var mask = 0;
+      termProbes.forEach(function (probe) {
+        if (probes.length < 30) {
+          mask |= 1 << probes.length;
+          probes.push(probe);
+        }
+      });
+      termMasks.push(mask);
+    });
+    var groups = [];
     catalog.years.forEach(function (info, yearIndex) {
-      if (scope && info.year !== scope) return;
-      var perTerm = [];
-      chosen.forEach(function (probes) {
-        probes.forEach(function (probe) {
-          perTerm.push({ term: probe, docs: postings(probe.file, probe.term, yearIndex) });
-        });
-      });
-      if (!perTerm.length) return;
-      perTerm.sort(function (a, b) { return a.docs.size - b.docs.size; });
-      perTerm[0].docs.forEach(function (inName, doc) {
-        for (var i = 1; i < perTerm.length; i++) if (!perTerm[i].docs.has(doc)) return;
+      if ((scope && info.year !== scope) || !probes.length) return;
+      var lists = probes.map(function (probe, bit) {
+        var list = postings(probe.file, probe.term, yearIndex);
+        list.bit = bit;
+        return list;
+      }).sort(function (a, b) { return a.docs.length - b.docs.length; });
+      var docs = lists[0].docs;
+      var masks = new Uint32Array(docs.length);
+      for (var i = 0; i < docs.length; i++) masks[i] = lists[0].names[i] << lists[0].bit;
+      var count = docs.length;
+      for (var l = 1; l < lists.length && count; l++) {
+        var other = lists[l], j = 0, kept = 0;
+        for (var k = 0; k < count; k++) {
+          while (j < other.docs.length && other.docs[j] < docs[k]) j++;
+          if (j < other.docs.length && other.docs[j] === docs[k]) {
+            docs[kept] = docs[k];
+            masks[kept++] = masks[k] | (other.names[j] << other.bit);
+          }
+        }
+        count = kept;
+      }
+      var byScore = termMasks.map(function () { return []; }).concat([[]]);
+      for (var c = 0; c < count; c++) {
         var score = 0;
-        chosen.forEach(function (probes) {
-          if (probes.length && probes.every(function (probe) {
-            return perTerm.some(function (p) { return p.term === probe && p.docs.get(doc) === 1; });
-          })) score++;
-        });
-        out.push({ yearIndex: yearIndex, year: info.year, doc: doc, score: score });
+        for (var t = 0; t < termMasks.length; t++) {
+          if (termMasks[t] && (masks[c] & termMasks[t]) === termMasks[t]) score++;
+        }
+        byScore[score].push(docs[c]);
+      }
+      byScore.forEach(function (list, score) {
+        if (list.length) groups.push({ yearIndex: yearIndex, year: info.year, score: score, docs: list });
       });
     });
-    out.sort(function (a, b) {
-      return b.score - a.score || b.year - a.year || a.doc - b.doc;
-    });
-    return out;
+    return groups.sort(function (a, b) { return b.score - a.score || b.year - a.year; });
   }
 
   // [start, end) of every occurrence of the term in normalized text; a term that begins or ends
@@ -409,11 +433,15 @@
     var s = state;
     var scope = s.scope ? s.scope + '年度' : '';
     if (!s.total) return (scope ? scope + '没有' : '没有') + '找到包含“' + query + '”的项目';
-    var all = s.exact || s.next >= s.candidates.length;
+    var all = s.exact || finished(s);
     var count = s.total - s.rejected;
     var text = (scope ? scope + '：' : '') + '找到' + (all ? ' ' : '约 ') + count + ' 个项目';
     if (s.shown < count) text += '，显示前 ' + s.shown + ' 个';
     return text;
+  }
+
+  function finished(s) {
+    return s.group >= s.groups.length;
   }
 
   // Empty the list; `query` is the query it answers from now on (tests wait for it).
@@ -425,7 +453,7 @@
   function showMoreButton() {
     var old = output.querySelector('.search-more');
     if (old) old.remove();
-    if (state.next >= state.candidates.length) return;
+    if (finished(state)) return;
     var button = document.createElement('button');
     button.type = 'button';
     button.className = 'search-more';
@@ -446,27 +474,29 @@
     var s = state;
     var page = [];
     var chunks = new Map();
-    var i = s.next;
-    for (; i < s.candidates.length && page.length < PAGE; i++) {
-      var c = s.candidates[i];
-      var info = catalog.years[c.yearIndex];
-      var path = 'fragments/' + info.year + '/' + Math.floor(c.doc / info.chunk) + '.json';
+    while (!finished(s) && page.length < PAGE) {
+      var group = s.groups[s.group];
+      var doc = group.docs[s.index];
+      var info = catalog.years[group.yearIndex];
+      var path = 'fragments/' + info.year + '/' + Math.floor(doc / info.chunk) + '.json';
       if (!chunks.has(path)) {
         if (!files.has(path) && budget.left <= 0 && page.length) break;
         chunks.set(path, load(path, 'json', budget));
       }
-      page.push({ candidate: c, path: path });
+      page.push({ info: info, doc: doc, path: path });
+      if (++s.index >= group.docs.length) {
+        s.group++;
+        s.index = 0;
+      }
     }
-    s.next = i;
     return Promise.all(page.map(function (p) { return chunks.get(p.path); })).then(function (loaded) {
       if (mine !== ticket) return;
       if (fresh) clear(s.query);
       var matches = [];
       page.forEach(function (p, k) {
-        var info = catalog.years[p.candidate.yearIndex];
-        var record = loaded[k][p.candidate.doc % info.chunk];
+        var record = loaded[k][p.doc % p.info.chunk];
         var match = record && confirm(record, s.terms);
-        if (match) matches.push({ match: match, year: info.year });
+        if (match) matches.push({ match: match, year: p.info.year });
         else s.rejected++;
       });
       matches.sort(function (a, b) { return b.match.nameHits - a.match.nameHits; });
@@ -493,7 +523,9 @@
     }
     var terms = parseQuery(query);
     var scope = yearSelect && yearSelect.value ? Number(yearSelect.value) : null;
-    var budget = { left: MAX_FILES - (catalog && !catalog.then ? 0 : 1) };
+    // The first query pays for the catalog, whether the box prefetched it or not.
+    var budget = { left: MAX_FILES - (catalogPaid ? 0 : 1) };
+    catalogPaid = true;
     loadCatalog().then(function () {
       if (mine !== ticket) return null;
       if (!terms.some(function (t) { return t.probes.length; })) {
@@ -504,19 +536,21 @@
       var chosen = choose(terms, budget);
       return Promise.all(chosen.map(function (p) { return Promise.all(p); })).then(function (probes) {
         if (mine !== ticket) return null;
-        var found = candidates(terms, probes, scope);
+        var groups = candidates(probes, scope);
+        var total = groups.reduce(function (sum, g) { return sum + g.docs.length; }, 0);
         state = {
           query: query,
           terms: terms,
           scope: scope,
-          candidates: found,
-          total: found.length,
+          groups: groups,
+          group: 0,
+          index: 0,
+          total: total,
           exact: terms.every(function (t, i) { return t.exact && probes[i].length === 1; }),
-          next: 0,
           shown: 0,
           rejected: 0,
         };
-        if (!found.length) {
+        if (!total) {
           clear(query);
           setStatus(describe(query));
           return null;
@@ -538,7 +572,7 @@
 
   input.addEventListener('input', function () {
     clearTimeout(timer);
-    timer = setTimeout(run, 100);
+    timer = setTimeout(run, 60);
   });
   input.addEventListener('focus', function () { loadCatalog().catch(function () {}); });
   input.addEventListener('keydown', function (event) {
