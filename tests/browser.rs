@@ -119,7 +119,7 @@ fn built_site_passes_browser_checks() {
         .arg(&public)
         .arg("--out")
         .arg(&report)
-        // The search-box checks (runSearchChecks in the harness; a no-op until written).
+        // The search-box checks (runSearchChecks in the harness, driving search.mjs).
         .arg("--search")
         .current_dir(root)
         .env("CHROMIUM", chromium())

@@ -1,12 +1,14 @@
 // Types queries into the search box of a built disclose site in headless Chromium and prints
 // what the box showed, as JSON on stdout:
 //
-//   node tests/browser/search.mjs SITE_DIR [--no-follow] QUERY[@YEAR] ...
+//   node tests/browser/search.mjs SITE_DIR [--no-follow] [--ime] QUERY[@YEAR] ...
 //   → {"label": "搜索项目", "queries": {"科普": {titles, hrefs, marks, status, fetched, ms}, …},
 //      "keyboard": {…}, "axe": [...], "errors": [...]}
 //
 // Each query is typed into a fresh page (the home page), as a reader would, after choosing YEAR in
-// the year filter when the query is written `QUERY@YEAR`. For each query the report gives the
+// the year filter when the query is written `QUERY@YEAR`: key by key (20 ms apart), or with --ime
+// as one commit of the whole text, the way an input method enters Chinese (one input event, so
+// no intermediate query runs however slow the machine is). For each query the report gives the
 // result titles in the order shown, their links, the highlighted texts, the live region's text,
 // the index files fetched under search/ (catalog included) and `ms`, the time from the last
 // keystroke's input event to the results being in the page. After the first query with results
@@ -24,6 +26,7 @@ import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { extname, join, normalize, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
@@ -69,8 +72,9 @@ function serve(root) {
   return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
 }
 
-// Type `query` (after choosing `year`) and wait until the box shows its answer.
-async function search(page, origin, query, year) {
+// Type `query` (after choosing `year`) into the box of the home page at `origin` and wait until
+// the box shows its answer.
+export async function search(page, origin, query, year, ime = false) {
   await page.goto(`${origin}/`);
   await page.waitForSelector('#site-search', { state: 'visible', timeout: 10000 });
   if (year) await page.selectOption('#site-search-year', String(year));
@@ -95,7 +99,12 @@ async function search(page, origin, query, year) {
       subtree: true, childList: true, attributes: true, characterData: true,
     });
   }, query);
-  await page.type('#site-search', query, { delay: 20 });
+  if (ime) {
+    await page.focus('#site-search');
+    await page.keyboard.insertText(query);
+  } else {
+    await page.type('#site-search', query, { delay: 20 });
+  }
   await page.waitForFunction(() => window.__search.shown > 0, null, { timeout: 15000 });
   // Let any late request show up before counting.
   await page.waitForTimeout(50);
@@ -117,7 +126,7 @@ async function search(page, origin, query, year) {
 
 // ArrowDown from the box reaches the first result, then the second; ArrowUp goes back up to
 // the box. What had focus after each key.
-async function keyboard(page) {
+export async function keyboard(page) {
   const focused = () => page.evaluate(() => {
     const el = document.activeElement;
     return el.id === 'site-search' ? 'input' : el.closest('.search-results li') ? `result:${el.textContent}` : el.tagName;
@@ -134,7 +143,7 @@ async function keyboard(page) {
   return steps;
 }
 
-async function axe(page) {
+export async function axe(page) {
   await page.addScriptTag({ content: AXE_SOURCE });
   const result = await page.evaluate(() =>
     window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
@@ -145,9 +154,10 @@ async function axe(page) {
 async function main() {
   const args = process.argv.slice(2);
   const follow = !args.includes('--no-follow');
-  const [siteArg, ...queries] = args.filter((a) => a !== '--no-follow');
+  const ime = args.includes('--ime');
+  const [siteArg, ...queries] = args.filter((a) => a !== '--no-follow' && a !== '--ime');
   if (!siteArg || !queries.length) {
-    console.error('usage: node search.mjs SITE_DIR [--no-follow] QUERY[@YEAR] ...');
+    console.error('usage: node search.mjs SITE_DIR [--no-follow] [--ime] QUERY[@YEAR] ...');
     process.exit(2);
   }
   const root = resolve(siteArg);
@@ -173,7 +183,7 @@ async function main() {
     for (const spec of queries) {
       const at = spec.lastIndexOf('@');
       const [query, year] = at > 0 ? [spec.slice(0, at), spec.slice(at + 1)] : [spec, null];
-      const found = await search(page, origin, query, year);
+      const found = await search(page, origin, query, year, ime);
       report.label ??= await page.$eval('label[for="site-search"]', (l) => l.textContent.trim());
       report.queries[spec] = found;
       if (!report.keyboard && found.titles.length > 1) {
@@ -198,4 +208,5 @@ async function main() {
   process.exit(report.errors.length ? 1 : 0);
 }
 
-main();
+// Run as a script; importing the module (check-site.mjs does) runs nothing.
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) main();
