@@ -26,6 +26,7 @@
   var MAX_POSTING_FILES = 3;
   var MORE_FILES = 4;
   var PAGE = 20;
+  var KEEP_FILES = 64;
   var WORD;
   try {
     WORD = new RegExp('[\\p{Alphabetic}\\p{N}]', 'u');
@@ -136,6 +137,8 @@
     });
     promise.catch(function () { files.delete(path); });
     files.set(path, promise);
+    // Keep the most recent files only (a Map iterates in insertion order).
+    while (files.size > KEEP_FILES) files.delete(files.keys().next().value);
     return promise;
   }
 
@@ -397,7 +400,8 @@
     var marks = field.marks.map(function (m) {
       return [Math.max(m[0], start) - start, Math.min(m[1], end) - start];
     });
-    highlighted(parent, field.text.slice(start, end).replace(/\s+/g, ' '), marks);
+    // Line breaks become spaces one for one, so the marks stay where they are.
+    highlighted(parent, field.text.slice(start, end).replace(/\s/g, ' '), marks);
     if (end < field.text.length) parent.appendChild(document.createTextNode('…'));
   }
 
