@@ -576,7 +576,7 @@
 
   input.addEventListener('input', function () {
     clearTimeout(timer);
-    timer = setTimeout(run, 60);
+    timer = setTimeout(run, 40);
   });
   input.addEventListener('focus', function () { loadCatalog().catch(function () {}); });
   input.addEventListener('keydown', function (event) {
