@@ -142,3 +142,43 @@ pub fn index_site(root: &Path, site: &Site, archives: &Archives) -> Vec<OutputFi
         .collect();
     publish_owned(shards)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_browser_script_reads_this_format() {
+        let script = include_str!("../../templates/assets/search.js");
+        assert!(
+            script.contains(&format!("var FORMAT = {FORMAT_VERSION};")),
+            "bump FORMAT in templates/assets/search.js together with FORMAT_VERSION"
+        );
+    }
+
+    #[test]
+    fn archived_pages_give_a_shard_of_their_declaration_pages_in_slug_order() {
+        let page = |name: &str| {
+            format!("<html><body><main><h1>{name}</h1><p>项目说明</p></main></body></html>")
+        };
+        let files = vec![
+            (
+                "2019/zz/index.html".to_string(),
+                page("后一个").into_bytes(),
+            ),
+            ("2019/index.html".to_string(), page("年度页").into_bytes()),
+            (
+                "2019/aa/index.html".to_string(),
+                page("前一个").into_bytes(),
+            ),
+            ("2019/aa/declaration.csv".to_string(), b"x".to_vec()),
+        ];
+        let shard = archived_shard(2019, files);
+        assert_eq!(shard.docs, 2);
+        let fragments = String::from_utf8_lossy(&shard.fragments[0]).into_owned();
+        let first = fragments.find("前一个").unwrap_or(usize::MAX);
+        let second = fragments.find("后一个").unwrap_or(0);
+        assert!(first < second, "{fragments}");
+        assert!(!fragments.contains("年度页"));
+    }
+}
