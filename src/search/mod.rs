@@ -15,7 +15,7 @@
 //! the declarations whose fields contain it (words whole): 科普活动 does not match 科普、活动.
 //! Matches in 项目名称 rank first, then newer years, then page order.
 //!
-//! **The files** (see [`publish`]): `search/catalog.json`, postings files merged across years
+//! **The files** (see [`mod@publish`]): `search/catalog.json`, postings files merged across years
 //! by term hash (`search/postings/`), and result fragments per year
 //! (`search/fragments/YEAR/`). A query fetches the catalog once, one postings file per looked-up
 //! term (at most three), and the fragment files of the first page of results; six at most.

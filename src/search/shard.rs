@@ -4,7 +4,7 @@
 //! It holds the year's result fragments (final files: a year's fragments never depend on other
 //! years) and its postings: for every term, the year's declarations that contain it, in page
 //! order, each as a varint of `(doc − previous doc) << 1 | in 项目名称`. Terms are sorted by
-//! hash, so [`super::publish`] can cut any number of postings files out of a shard by slicing.
+//! hash, so [`super::publish()`] can cut any number of postings files out of a shard by slicing.
 
 use std::ops::Range;
 
