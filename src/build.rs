@@ -15,7 +15,6 @@
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -107,6 +106,8 @@ impl From<Diagnostic> for BuildError {
 
 /// The checked input, ready to render.
 pub struct Prepared {
+    /// The site folder (for the search index's cache of archived years).
+    pub root: PathBuf,
     pub site: Site,
     pub theme: Theme,
     pub archives: Archives,
@@ -172,6 +173,7 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
         archived: archives.marks(),
     };
     Ok(Prepared {
+        root: options.root.clone(),
         site,
         theme,
         archives,
@@ -242,6 +244,7 @@ impl CpuTime {
 /// Render and hand over every file of `scope`, in parallel, keeping only paths and hashes.
 pub fn produce(prepared: Prepared, scope: Scope, sink: &dyn Sink) -> Result<Produced, BuildError> {
     let Prepared {
+        root,
         site,
         theme,
         archives,
@@ -252,8 +255,6 @@ pub fn produce(prepared: Prepared, scope: Scope, sink: &dyn Sink) -> Result<Prod
         declarations,
     } = prepared;
     let renderer = Renderer::new(&site, &theme, &render_options);
-    let search_pages = SearchPages::new(sink);
-    let sink: &dyn Sink = &search_pages;
     let jobs = jobs(&site, &archives, &renderer, scope);
     let cpu = CpuTime::default();
     let mut written = timings.time("pages and data", || {
@@ -261,7 +262,10 @@ pub fn produce(prepared: Prepared, scope: Scope, sink: &dyn Sink) -> Result<Prod
     })?;
     cpu.record(&mut timings);
     if scope == Scope::Site {
-        let index = timings.time("search", || crate::search::index(&search_pages.take()))?;
+        // After the archived years were copied, and so checked against their manifests.
+        let index = timings.time("search", || {
+            crate::search::index_site(&root, &site, &archives)
+        });
         written.extend(emit_all(sink, index)?);
         let feed = timings.time("feeds", || feeds(&site, &written))?;
         written.extend(emit_all(sink, feed)?);
@@ -508,43 +512,4 @@ fn copy_static(
         copied.push(sink::emit(sink, file)?);
     }
     Ok(copied)
-}
-
-/// Passes every file on, and keeps a copy of the declaration pages for the search indexer,
-/// which reads rendered pages.
-struct SearchPages<'a> {
-    inner: &'a dyn Sink,
-    pages: Mutex<Vec<OutputFile>>,
-}
-
-impl<'a> SearchPages<'a> {
-    fn new(inner: &'a dyn Sink) -> Self {
-        SearchPages {
-            inner,
-            pages: Mutex::new(Vec::new()),
-        }
-    }
-
-    fn take(&self) -> Vec<OutputFile> {
-        let mut pages = std::mem::take(
-            &mut *self
-                .pages
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner()),
-        );
-        pages.sort_by(|a, b| a.path.cmp(&b.path));
-        pages
-    }
-}
-
-impl Sink for SearchPages<'_> {
-    fn put(&self, file: OutputFile) -> Result<(), output::OutputError> {
-        if crate::search::is_declaration_page(&file.path) {
-            self.pages
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .push(file.clone());
-        }
-        self.inner.put(file)
-    }
 }

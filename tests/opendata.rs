@@ -308,17 +308,38 @@ fn sitemap_lists_every_page_with_absolute_urls() {
 #[test]
 fn search_index_covers_declaration_pages_and_every_page_has_the_box() {
     let (_dir, files) = built();
-    for needed in ["pagefind/pagefind.js", "pagefind/pagefind-entry.json"] {
-        assert!(files.contains_key(needed), "{needed}");
-    }
-    assert!(files.keys().any(|p| p.starts_with("pagefind/fragment/")));
-    assert!(files.keys().any(|p| p.starts_with("pagefind/wasm.")));
-    assert!(!files.keys().any(|p| p.starts_with("pagefind/pagefind-ui")));
-    let entry = text(&files, "pagefind/pagefind-entry.json");
-    assert!(
-        entry.contains("\"page_count\":5") || entry.contains("\"page_count\": 5"),
-        "{entry}"
+    let catalog: serde_json::Value =
+        serde_json::from_str(text(&files, "search/catalog.json")).expect("catalog is JSON");
+    assert_eq!(catalog["format"], disclose::search::FORMAT_VERSION);
+    let years: Vec<(u64, u64)> = catalog["years"]
+        .as_array()
+        .expect("years")
+        .iter()
+        .map(|y| {
+            (
+                y["year"].as_u64().unwrap_or(0),
+                y["docs"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        years,
+        [(2022, 1), (2023, 4)],
+        "published declarations only, no draft"
     );
+    assert!(files.keys().any(|p| p.starts_with("search/postings/")));
+    let fragments: Vec<serde_json::Value> = [
+        "search/fragments/2022/0.json",
+        "search/fragments/2023/0.json",
+    ]
+    .iter()
+    .flat_map(|path| {
+        serde_json::from_str::<Vec<serde_json::Value>>(text(&files, path)).expect("fragments")
+    })
+    .collect();
+    let slugs: Vec<&str> = fragments.iter().filter_map(|f| f["s"].as_str()).collect();
+    assert_eq!(slugs, ["old", "ke-pu", "stem", "wan-yuan", "xue-shu"]);
+    assert!(!files.keys().any(|p| p.starts_with("pagefind/")));
     for page in ["index.html", "2023/index.html", "2023/ke-pu/index.html"] {
         let html = text(&files, page);
         assert!(
@@ -326,6 +347,13 @@ fn search_index_covers_declaration_pages_and_every_page_has_the_box() {
             "{page}"
         );
         assert!(html.contains("search.js"), "{page}");
+        // Without JavaScript the box stays hidden: search.js reveals it.
+        let form = html
+            .split("<form")
+            .nth(1)
+            .and_then(|f| f.split('>').next())
+            .unwrap_or("");
+        assert!(form.contains("hidden"), "{page}: {form}");
     }
 }
 

@@ -221,19 +221,16 @@ fn quality_csv_has_one_row_per_finding_and_the_package_validates() {
     fixture::validate_with_frictionless(&site.public().join("2023/datapackage.json"));
 }
 
-/// The search index's page fragments, decompressed, without the zero-width spaces Pagefind puts
-/// between the words it segmented: the text it would find.
+/// The text the search index holds: its fragment files (`search/fragments/YEAR/N.json`), which
+/// carry every searched field of every declaration, with JSON escapes undone.
 fn indexed_text(site: &quality_fixture::Site) -> String {
-    use std::io::Read;
     quality_fixture::tree(&site.public())
         .into_iter()
-        .filter(|(path, _)| path.starts_with("pagefind/fragment/"))
+        .filter(|(path, _)| path.starts_with("search/fragments/"))
         .map(|(path, bytes)| {
-            let mut text = String::new();
-            flate2::read::GzDecoder::new(bytes.as_slice())
-                .read_to_string(&mut text)
-                .unwrap_or_else(|err| panic!("{path}: {err}"));
-            text.replace('\u{200B}', "")
+            let value: serde_json::Value =
+                serde_json::from_slice(&bytes).unwrap_or_else(|err| panic!("{path}: {err}"));
+            value.to_string()
         })
         .collect()
 }

@@ -57,7 +57,6 @@ const PRINT_HIDDEN_SELECTORS = [
   'search',
   '[role="search"]',
   'input[type="search"]',
-  '.pagefind-ui',
   '#search',
 ];
 const MISSING_URL = '/__disclose-check-missing__/';
@@ -138,16 +137,14 @@ const CONTENT_TYPES = {
   '.otf': 'font/otf',
   '.pdf': 'application/pdf',
   '.wasm': 'application/wasm',
-  // Pagefind: gzipped binary index files (*.pf_meta, *.pf_index, *.pf_fragment, *.pf_filter)
-  // and its wasm bundles (wasm.LANG.pagefind), fetched and decompressed by pagefind.js.
-  '.pagefind': 'application/octet-stream',
+  // The search index's postings files (src/search/).
+  '.bin': 'application/octet-stream',
 };
 
 function contentType(file) {
   const base = path.basename(file);
   if (base === 'SHA256SUMS') return 'text/plain; charset=utf-8';
   const ext = path.extname(base).toLowerCase();
-  if (ext.startsWith('.pf_')) return 'application/octet-stream';
   return CONTENT_TYPES[ext] || 'application/octet-stream';
 }
 
@@ -665,22 +662,54 @@ async function checkPrint(browser, baseUrl, pageInfo, reportDir, formSelector) {
 // search (hook)
 
 /**
- * Search-box checks, run with --search once the page checks are done.
- *
- * NOT IMPLEMENTED YET: left for the engineer who builds search. Fill this in: open a page
- * (`new URL('/', baseUrl)`) in a context from `newContext(browser, baseUrl, VIEWPORTS[0])`, type
- * Chinese queries into the search box, check the results link to the right declarations, and
- * run axe on the open results. Put details into `report.search` and return a list of problem
- * strings (empty when everything passed); each one fails the run.
+ * Search-box checks, run with --search once the page checks are done: at each width, open the
+ * home page, type the first two characters of the largest declaration's title, and check that
+ * the results link to that declaration, that the query fetched at most six index files, that
+ * nothing scrolls sideways with the results open, and that axe finds nothing on the page with
+ * the results open. The search itself is driven by search.mjs (also used on its own by
+ * tests/search_browser.rs). Details go into `report.search`; each problem fails the run.
  *
  * @param {{browser: import('playwright-core').Browser, baseUrl: string, pages: object[],
  *          report: object, reportDir: string}} ctx
  * @returns {Promise<string[]>}
  */
-async function runSearchChecks({ report }) {
-  report.search = { implemented: false };
-  console.log('search: --search given, but runSearchChecks() is not implemented yet; nothing checked');
-  return [];
+async function runSearchChecks({ browser, baseUrl, pages, report }) {
+  const { search } = await import('./search.mjs');
+  const problems = [];
+  report.search = { implemented: true, viewports: {} };
+  const target = pickDeclaration(pages, null);
+  if (!target) return ['search: no declaration page to look for'];
+  for (const vp of VIEWPORTS) {
+    const at = `search at ${vp.name}px`;
+    const context = await newContext(browser, baseUrl, vp);
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
+    page.on('console', (msg) => msg.type() === 'error' && errors.push(`console: ${msg.text()}`));
+    try {
+      await page.goto(new URL(target.url, baseUrl).href);
+      const title = (await page.textContent('h1')) || '';
+      const query = Array.from(title.trim()).slice(0, 2).join('');
+      const found = await search(page, new URL(baseUrl).origin, query, null);
+      const targets = found.hrefs.map((href) => new URL(href, page.url()).pathname);
+      const scroll = await page.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        innerWidth: window.innerWidth,
+      }));
+      const violations = await runAxe(page);
+      report.search.viewports[vp.name] = { query, ...found, scroll, axe: violations, errors };
+      if (!targets.includes(target.url)) problems.push(`${at}: “${query}” does not list ${target.url}: ${found.titles.join('、')}`);
+      if (found.fetched.length > 6) problems.push(`${at}: “${query}” fetched ${found.fetched.length} index files`);
+      if (scroll.scrollWidth > scroll.innerWidth) problems.push(`${at}: the page scrolls sideways with results open (${scroll.scrollWidth}px)`);
+      for (const v of violations) problems.push(`${at}: axe ${v.id} (${v.impact}): ${v.help}`);
+      for (const e of errors) problems.push(`${at}: ${e}`);
+    } catch (err) {
+      problems.push(`${at}: ${err.message.split('\n')[0]}`);
+    } finally {
+      await context.close();
+    }
+  }
+  return problems;
 }
 
 // ----------------------------------------------------------------------------------------------

@@ -1,31 +1,46 @@
-// Types queries into the search box of a built disclose site in headless Chromium and prints,
-// as JSON on stdout, the titles the box lists for each query:
+// Types queries into the search box of a built disclose site in headless Chromium and prints
+// what the box showed, as JSON on stdout:
 //
-//   node tests/browser/search.mjs SITE_DIR [QUERY ...]      (default queries: 科普 学会)
-//   → {"科普": ["…", …], "学会": [...], "errors": [...]}
+//   node tests/browser/search.mjs SITE_DIR [--no-follow] [--ime] QUERY[@YEAR] ...
+//   → {"label": "搜索项目", "queries": {"科普": {titles, hrefs, marks, status, fetched, ms}, …},
+//      "keyboard": {…}, "axe": [...], "errors": [...]}
+//
+// Each query is typed into a fresh page (the home page), as a reader would, after choosing YEAR in
+// the year filter when the query is written `QUERY@YEAR`: key by key (20 ms apart), or with --ime
+// as one commit of the whole text, the way an input method enters Chinese (one input event, so
+// no intermediate query runs however slow the machine is). For each query the report gives the
+// result titles in the order shown, their links, the highlighted texts, the live region's text,
+// the index files fetched under search/ (catalog included) and `ms`, the time from the last
+// keystroke's input event to the results being in the page. After the first query with results
+// it checks the keyboard (ArrowDown from the box reaches the results, ArrowUp comes back) and
+// runs axe-core (WCAG 2.1 A/AA) on the page with the results open. Every result link is opened
+// and must answer 200, unless --no-follow.
 //
 // The site is served from SITE_DIR by Node's http module on 127.0.0.1 (any free port); requests
-// that leave the site are blocked, so this also shows that search works offline. Queries are
-// typed one after the other into the same box on the home page, as a reader would. Exit 0 with
-// the JSON; 1 when the box is missing or the page logs errors; 2 on a usage error.
-// Needs playwright-core in tests/browser/node_modules and Debian's /usr/bin/chromium
-// (or CHROMIUM).
+// that leave the site are blocked, so this also shows that search works offline. Exit 0 with the
+// JSON; 1 when the page logs errors or something failed; 2 on a usage error.
+// Needs playwright-core and axe-core in tests/browser/node_modules and Debian's
+// /usr/bin/chromium (or CHROMIUM).
 
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { extname, join, normalize, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { pathToFileURL } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const { chromium } = require('playwright-core');
+const AXE_SOURCE = require('axe-core').source;
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json',
   '.svg': 'image/svg+xml',
   '.xml': 'application/xml',
   '.csv': 'text/csv; charset=utf-8',
-  '.pagefind': 'application/wasm',
+  '.bin': 'application/octet-stream',
 };
 
 function serve(root) {
@@ -44,7 +59,10 @@ function serve(root) {
         res.end(await readFile(join(root, '404.html')).catch(() => 'not found'));
         return;
       }
-      res.writeHead(200, { 'Content-Type': TYPES[extname(path)] || 'application/octet-stream' });
+      res.writeHead(200, {
+        'Content-Type': TYPES[extname(path)] || 'application/octet-stream',
+        'Cache-Control': 'no-store',
+      });
       res.end(await readFile(path));
     } catch {
       res.writeHead(400);
@@ -54,31 +72,95 @@ function serve(root) {
   return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
 }
 
-async function resultsFor(page, query) {
-  await page.fill('#site-search', '');
-  await page.type('#site-search', query, { delay: 30 });
-  // search.js marks the list with the query it answers.
-  await page.waitForFunction(
-    (q) => {
-      const output = document.querySelector('.search-results');
-      return output && output.getAttribute('data-query') === q && output.querySelector('.search-status');
-    },
-    query,
-    { timeout: 15000 },
+// Type `query` (after choosing `year`) into the box of the home page at `origin` and wait until
+// the box shows its answer.
+export async function search(page, origin, query, year, ime = false) {
+  await page.goto(`${origin}/`);
+  await page.waitForSelector('#site-search', { state: 'visible', timeout: 10000 });
+  if (year) await page.selectOption('#site-search-year', String(year));
+  const fetched = [];
+  const onRequest = (request) => {
+    const path = new URL(request.url()).pathname;
+    if (path.startsWith('/search/')) fetched.push(path);
+  };
+  page.on('request', onRequest);
+  await page.evaluate((q) => {
+    const input = document.querySelector('#site-search');
+    const output = document.querySelector('.search-results');
+    const status = document.querySelector('#site-search-status');
+    window.__search = { lastInput: 0, shown: 0 };
+    input.addEventListener('input', () => { window.__search.lastInput = performance.now(); }, true);
+    const observer = new MutationObserver(() => {
+      if (!window.__search.shown && output.getAttribute('data-query') === q && status.textContent) {
+        window.__search.shown = performance.now();
+      }
+    });
+    observer.observe(document.querySelector('form.search'), {
+      subtree: true, childList: true, attributes: true, characterData: true,
+    });
+  }, query);
+  if (ime) {
+    await page.focus('#site-search');
+    await page.keyboard.insertText(query);
+  } else {
+    await page.type('#site-search', query, { delay: 20 });
+  }
+  await page.waitForFunction(() => window.__search.shown > 0, null, { timeout: 15000 });
+  // Let any late request show up before counting.
+  await page.waitForTimeout(50);
+  page.off('request', onRequest);
+  return page.evaluate((files) => {
+    const output = document.querySelector('.search-results');
+    return {
+      titles: [...output.querySelectorAll('li > a')].map((a) => a.textContent),
+      hrefs: [...output.querySelectorAll('li > a')].map((a) => a.getAttribute('href')),
+      marks: [...output.querySelectorAll('mark')].map((m) => m.textContent),
+      nameMarks: [...output.querySelectorAll('li > a')].map((a) => a.querySelectorAll('mark').length),
+      status: document.querySelector('#site-search-status').textContent,
+      more: !!output.querySelector('.search-more'),
+      fetched: files,
+      ms: Math.round(window.__search.shown - window.__search.lastInput),
+    };
+  }, fetched);
+}
+
+// ArrowDown from the box reaches the first result, then the second; ArrowUp goes back up to
+// the box. What had focus after each key.
+export async function keyboard(page) {
+  const focused = () => page.evaluate(() => {
+    const el = document.activeElement;
+    return el.id === 'site-search' ? 'input' : el.closest('.search-results li') ? `result:${el.textContent}` : el.tagName;
+  });
+  await page.focus('#site-search');
+  const steps = {};
+  await page.keyboard.press('ArrowDown');
+  steps.down1 = await focused();
+  await page.keyboard.press('ArrowDown');
+  steps.down2 = await focused();
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowUp');
+  steps.up2 = await focused();
+  return steps;
+}
+
+export async function axe(page) {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
   );
-  return page.$$eval('.search-results li > a', (links) =>
-    links.map((a) => ({ title: a.textContent, href: a.getAttribute('href') })),
-  );
+  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
 async function main() {
-  const [siteArg, ...queryArgs] = process.argv.slice(2);
-  if (!siteArg) {
-    console.error('usage: node search.mjs SITE_DIR [QUERY ...]');
+  const args = process.argv.slice(2);
+  const follow = !args.includes('--no-follow');
+  const ime = args.includes('--ime');
+  const [siteArg, ...queries] = args.filter((a) => a !== '--no-follow' && a !== '--ime');
+  if (!siteArg || !queries.length) {
+    console.error('usage: node search.mjs SITE_DIR [--no-follow] [--ime] QUERY[@YEAR] ...');
     process.exit(2);
   }
   const root = resolve(siteArg);
-  const queries = queryArgs.length ? queryArgs : ['科普', '学会'];
   const server = await serve(root);
   const origin = `http://127.0.0.1:${server.address().port}`;
   const browser = await chromium.launch({
@@ -88,7 +170,7 @@ async function main() {
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
     ],
   });
-  const report = { errors: [] };
+  const report = { queries: {}, keyboard: null, axe: null, errors: [] };
   try {
     const page = await browser.newPage();
     page.on('pageerror', (err) => report.errors.push(`page error: ${err.message}`));
@@ -98,18 +180,22 @@ async function main() {
     await page.route('**/*', (route) =>
       route.request().url().startsWith(origin) ? route.continue() : route.abort(),
     );
-    await page.goto(`${origin}/`);
-    await page.waitForSelector('#site-search', { state: 'visible', timeout: 10000 });
-    const label = await page.$eval('label[for="site-search"]', (l) => l.textContent.trim());
-    report.label = label;
-    for (const query of queries) {
-      const found = await resultsFor(page, query);
-      report[query] = found.map((r) => r.title).sort();
-      // Every result must open its declaration page.
-      for (const { href } of found) {
-        const target = new URL(href, page.url()).href;
-        const response = await page.request.get(target);
-        if (response.status() !== 200) report.errors.push(`${query}: ${href} answers ${response.status()}`);
+    for (const spec of queries) {
+      const at = spec.lastIndexOf('@');
+      const [query, year] = at > 0 ? [spec.slice(0, at), spec.slice(at + 1)] : [spec, null];
+      const found = await search(page, origin, query, year, ime);
+      report.label ??= await page.$eval('label[for="site-search"]', (l) => l.textContent.trim());
+      report.queries[spec] = found;
+      if (!report.keyboard && found.titles.length > 1) {
+        report.keyboard = await keyboard(page);
+        report.axe = await axe(page);
+      }
+      if (follow) {
+        for (const href of found.hrefs) {
+          const target = new URL(href, page.url()).href;
+          const response = await page.request.get(target);
+          if (response.status() !== 200) report.errors.push(`${spec}: ${href} answers ${response.status()}`);
+        }
       }
     }
   } catch (err) {
@@ -122,4 +208,5 @@ async function main() {
   process.exit(report.errors.length ? 1 : 0);
 }
 
-main();
+// Run as a script; importing the module (check-site.mjs does) runs nothing.
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) main();
