@@ -1,91 +1,345 @@
-//! Build-time benchmark: generates sites of 1,000 and 10,000 declarations (or the sizes given as
-//! arguments) in temp dirs and prints how long each phase of a full build takes. It prints
-//! numbers and asserts nothing; compare with `benches/hugo.sh`, which times Debian's `hugo` on
-//! equivalent pages.
+//! Build benchmark: times the real `disclose build` on generated sites, phase by phase, with its
+//! peak memory, next to Debian's `hugo` on the same pages. It prints numbers and asserts nothing.
 //!
-//! `cargo bench --bench build` or `cargo bench --bench build -- 100000`
+//!   cargo bench --bench build                         1000, 10000 and 100000x10, with hugo
+//!   cargo bench --bench build -- 10000 --runs 5       one size, five alternating runs
+//!   cargo bench --bench build -- 100000x10 --archived also with nine of ten years archived
+//!   cargo bench --bench build -- --no-hugo 1000       disclose only
+//!
+//! A size is `COUNT` (one year) or `COUNTxYEARS`. Each run builds into a fresh output folder in
+//! a separate process, so the peak RSS (from `wait4`) is that build's alone; hugo and disclose
+//! runs alternate so that both see the same machine. Removing the outputs is not timed. With
+//! `--archived`, every year but the last is snapshotted (`disclose snapshot YEAR`) and the
+//! build is timed again: the archived years are copied and verified, not rendered.
+//!
+//! `benches/hugo.sh` installs nothing: it checks that hugo is present and runs this.
 
-use std::fs;
-use std::path::Path;
-use std::time::Instant;
+#[path = "support/sites.rs"]
+mod sites;
 
-use disclose::build::{BuildOptions, build};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use std::{env, fs};
 
-const LEVELS: &[(&str, &str)] = &[
-    ("产出指标", "数量指标"),
-    ("产出指标", "质量指标"),
-    ("产出指标", "时效指标"),
-    ("效益指标", "社会效益指标"),
-    ("满意度指标", "服务对象满意度指标"),
-];
+/// One size of site: `count` declarations over `years` years.
+#[derive(Clone, Copy)]
+struct Size {
+    count: usize,
+    years: u16,
+}
 
-/// Write a site of `count` declarations spread over departments and two years.
-pub fn generate(root: &Path, count: usize) -> std::io::Result<()> {
-    fs::write(
-        root.join("site.toml"),
-        "title = \"基准测试\"\nbase_url = \"/\"\nlanguage = \"zh-CN\"\npublisher = \"基准测试单位\"\n",
-    )?;
-    for index in 0..count {
-        let year = 2022 + (index % 2);
-        let folder = root.join(format!("content/{year}"));
-        fs::create_dir_all(&folder)?;
-        let mut text = format!(
-            "name = \"项目{index}号：科普与学术交流\"\nyear = {year}\nnature = \"其他一次性项目\"\ncategory = \"{category}\"\ndepartment = \"部门{department}\"\nstart = {year}-01-01\nend = {year}-12-31\n\n[funding]\nannual = \"{yuan},{fen:03}.50\"\nappropriation = \"{yuan},{fen:03}.50\"\ncarryover = \"0.00\"\nother = \"0.00\"\n\n[goals]\nannual = \"围绕中心工作，组织开展第{index}项科普活动，提升公民科学素质。\"\n",
-            category = if index % 3 == 0 {
-                "特定目标类"
-            } else {
-                "其他运转类"
-            },
-            department = index % 200,
-            yuan = 1 + index % 900,
-            fen = index % 1000,
-        );
-        for (position, (level1, level2)) in LEVELS.iter().enumerate() {
-            text.push_str(&format!(
-                "\n[[indicators]]\nlevel1 = \"{level1}\"\nlevel2 = \"{level2}\"\nname = \"指标{position}\"\ntarget = \"≥{position}.00(项)\"\n"
-            ));
-        }
-        fs::write(folder.join(format!("p-{index:06}.toml")), text)?;
+impl Size {
+    fn parse(arg: &str) -> Option<Size> {
+        let (count, years) = arg.split_once('x').unwrap_or((arg, "1"));
+        let count: usize = count.parse().ok()?;
+        let years: u16 = years.parse().ok()?;
+        (years > 0 && count >= years as usize).then_some(Size { count, years })
     }
-    Ok(())
+
+    fn per_year(self) -> usize {
+        self.count / self.years as usize
+    }
+
+    fn label(self) -> String {
+        if self.years == 1 {
+            format!("{} in one year", self.count)
+        } else {
+            format!("{} over {} years", self.count, self.years)
+        }
+    }
+}
+
+/// What one timed process did.
+struct Run {
+    wall: Duration,
+    peak_rss_kib: u64,
+    /// disclose's own phase line (empty for hugo).
+    phases: String,
+}
+
+struct Options {
+    sizes: Vec<Size>,
+    runs: usize,
+    hugo: bool,
+    archived: bool,
+}
+
+fn options() -> Options {
+    let mut options = Options {
+        sizes: Vec::new(),
+        runs: 3,
+        hugo: true,
+        archived: false,
+    };
+    let mut args = env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--runs" => options.runs = args.next().and_then(|n| n.parse().ok()).unwrap_or(3),
+            "--no-hugo" => options.hugo = false,
+            "--archived" => options.archived = true,
+            "--bench" => {}
+            other => match Size::parse(other) {
+                Some(size) => options.sizes.push(size),
+                None => eprintln!("ignoring {other:?}: a size is COUNT or COUNTxYEARS"),
+            },
+        }
+    }
+    if options.sizes.is_empty() {
+        options.sizes = ["1000", "10000", "100000x10"]
+            .iter()
+            .filter_map(|size| Size::parse(size))
+            .collect();
+        options.archived = true;
+    }
+    options.runs = options.runs.max(1);
+    options
 }
 
 fn main() {
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|arg| arg.parse().ok())
-        .collect();
-    let sizes = if sizes.is_empty() {
-        vec![1_000, 10_000]
-    } else {
-        sizes
-    };
+    let options = options();
+    let disclose = PathBuf::from(env!("CARGO_BIN_EXE_disclose"));
+    let hugo = options.hugo && Command::new("hugo").arg("version").output().is_ok();
+    if options.hugo && !hugo {
+        println!("hugo is not installed (apt-get install hugo): timing disclose alone");
+    }
     println!(
-        "disclose build benchmark ({} threads)",
-        rayon::current_num_threads()
+        "disclose build benchmark: {} runs each, median shown",
+        options.runs
     );
-    for count in sizes {
-        let dir = match tempfile::tempdir() {
-            Ok(dir) => dir,
-            Err(err) => {
-                eprintln!("tempdir: {err}");
-                return;
-            }
-        };
-        if let Err(err) = generate(dir.path(), count) {
-            eprintln!("generating {count} declarations: {err}");
-            return;
-        }
-        let options = BuildOptions::new(dir.path());
-        let started = Instant::now();
-        match build(&options, &dir.path().join("public")) {
-            Ok(rendered) => println!(
-                "{count:>7} declarations: {:>8.1} ms total, {} files ({})",
-                started.elapsed().as_secs_f64() * 1000.0,
-                rendered.written.len(),
-                rendered.timings.summary()
-            ),
-            Err(err) => eprintln!("{count} declarations: build failed: {err}"),
+    let mut table = Vec::new();
+    for size in &options.sizes {
+        match bench_size(&disclose, *size, &options, hugo) {
+            Ok(rows) => table.extend(rows),
+            Err(err) => eprintln!("{}: {err}", size.label()),
         }
     }
+    println!("\n| site | disclose | peak RSS | hugo | peak RSS | disclose / hugo |");
+    println!("| --- | --- | --- | --- | --- | --- |");
+    for row in table {
+        println!("{row}");
+    }
+}
+
+fn bench_size(
+    disclose: &Path,
+    size: Size,
+    options: &Options,
+    hugo: bool,
+) -> Result<Vec<String>, String> {
+    let work = tempfile::Builder::new()
+        .prefix("disclose-bench-")
+        .tempdir()
+        .map_err(|err| format!("temp dir: {err}"))?;
+    let site = work.path().join("site");
+    let peer = work.path().join("hugo");
+    fs::create_dir_all(&site).map_err(|err| err.to_string())?;
+    sites::write_disclose_site(&site, size.years, size.per_year())
+        .map_err(|err| format!("writing the disclose site: {err}"))?;
+    if hugo {
+        sites::write_hugo_site(&peer, size.years, size.per_year())
+            .map_err(|err| format!("writing the hugo site: {err}"))?;
+    }
+    println!("\n{}:", size.label());
+    let mut ours = Vec::new();
+    let mut theirs = Vec::new();
+    for run in 0..options.runs {
+        if hugo {
+            let out = work.path().join(format!("hugo-out-{run}"));
+            let mut command = Command::new("hugo");
+            command.args(["--quiet", "--source"]).arg(&peer);
+            command.arg("--destination").arg(&out);
+            let result = timed(&mut command)?;
+            println!("  hugo     run {run}: {}", describe(&result));
+            theirs.push(result);
+        }
+        let out = work.path().join(format!("out-{run}"));
+        let result = timed(&mut build_command(disclose, &site, &out))?;
+        println!("  disclose run {run}: {}", describe(&result));
+        ours.push(result);
+    }
+    let mut rows = vec![row(&size.label(), &mut ours, &mut theirs)];
+    if options.archived && size.years > 1 {
+        let full = median(&mut ours).wall;
+        rows.push(archived_runs(
+            disclose,
+            size,
+            &site,
+            work.path(),
+            options.runs,
+            full,
+        )?);
+    }
+    remove_and_settle(work);
+    Ok(rows)
+}
+
+/// Snapshot every year but the last, then time builds again.
+fn archived_runs(
+    disclose: &Path,
+    size: Size,
+    site: &Path,
+    work: &Path,
+    runs: usize,
+    full: Duration,
+) -> Result<String, String> {
+    let last = sites::FIRST_YEAR + size.years - 1;
+    let started = Instant::now();
+    for year in sites::FIRST_YEAR..last {
+        let status = Command::new(disclose)
+            .arg("--root")
+            .arg(site)
+            .args(["snapshot", &year.to_string()])
+            .stdout(Stdio::null())
+            .status()
+            .map_err(|err| format!("snapshot {year}: {err}"))?;
+        if !status.success() {
+            return Err(format!("snapshot {year} failed"));
+        }
+    }
+    println!(
+        "  archived {} of {} years in {:.1} s (not part of the build)",
+        size.years - 1,
+        size.years,
+        started.elapsed().as_secs_f64()
+    );
+    let mut archived = Vec::new();
+    for run in 0..runs {
+        let out = work.join(format!("archived-out-{run}"));
+        let result = timed(&mut build_command(disclose, site, &out))?;
+        println!("  archived run {run}: {}", describe(&result));
+        archived.push(result);
+    }
+    let label = format!("{}, {} archived", size.label(), size.years - 1);
+    let result = median(&mut archived);
+    Ok(format!(
+        "| {label} | {:.2} s ({:.2} of the full build) | {} | | | |",
+        result.wall.as_secs_f64(),
+        result.wall.as_secs_f64() / full.as_secs_f64(),
+        mib(result.peak_rss_kib)
+    ))
+}
+
+fn build_command(disclose: &Path, site: &Path, out: &Path) -> Command {
+    let mut command = Command::new(disclose);
+    command
+        .arg("--root")
+        .arg(site)
+        .arg("build")
+        .arg("--out")
+        .arg(out);
+    command
+}
+
+/// Run `command` to completion, timing it and reading its peak RSS from `wait4`.
+fn timed(command: &mut Command) -> Result<Run, String> {
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let started = Instant::now();
+    let mut child = command
+        .spawn()
+        .map_err(|err| format!("{command:?}: {err}"))?;
+    // Both pipes are drained at once, so a chatty child never blocks on a full one.
+    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_string(&mut text);
+            }
+            text
+        })
+    };
+    let stdout = drain(child.stdout.take().map(|pipe| Box::new(pipe) as _));
+    let stderr = drain(child.stderr.take().map(|pipe| Box::new(pipe) as _));
+    let pid = child.id();
+    let (status, peak_rss_kib) = wait4(pid)?;
+    let stdout = stdout.join().unwrap_or_default();
+    let stderr = stderr.join().unwrap_or_default();
+    let wall = started.elapsed();
+    if status != 0 {
+        return Err(format!("{command:?} failed ({status}):\n{stdout}{stderr}"));
+    }
+    let phases = stdout
+        .lines()
+        .find(|line| line.starts_with("built "))
+        .and_then(|line| Some(line.split_once(" (")?.1.rsplit_once(");")?.0.to_string()))
+        .unwrap_or_default();
+    Ok(Run {
+        wall,
+        peak_rss_kib,
+        phases,
+    })
+}
+
+/// Reap `pid`, returning its exit status and its peak resident set in KiB.
+fn wait4(pid: u32) -> Result<(i32, u64), String> {
+    let mut status = 0;
+    // SAFETY: rusage is plain data that wait4 fills in; pid is our own unreaped child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let reaped = unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage) };
+    if reaped < 0 {
+        return Err(format!("wait4: {}", std::io::Error::last_os_error()));
+    }
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    Ok((code, usage.ru_maxrss.max(0) as u64))
+}
+
+/// Remove the work folder, then let the file system settle: ext4 skips inodes freed in the last
+/// 30 seconds when it allocates new ones, at a cost that made a build right after deleting
+/// another site's output twice as slow. No run is timed within that window.
+fn remove_and_settle(folder: tempfile::TempDir) {
+    let started = Instant::now();
+    drop(folder);
+    let removed = started.elapsed();
+    std::thread::sleep(Duration::from_secs(35));
+    println!(
+        "  (removed the outputs in {:.1} s, then waited 35 s for the file system to settle)",
+        removed.as_secs_f64()
+    );
+}
+
+fn median(runs: &mut [Run]) -> &Run {
+    runs.sort_by_key(|run| run.wall);
+    &runs[runs.len() / 2]
+}
+
+fn describe(run: &Run) -> String {
+    let mut text = format!(
+        "{:.2} s, peak {}",
+        run.wall.as_secs_f64(),
+        mib(run.peak_rss_kib)
+    );
+    if !run.phases.is_empty() {
+        text.push_str(&format!("\n      {}", run.phases));
+    }
+    text
+}
+
+fn row(label: &str, ours: &mut [Run], theirs: &mut [Run]) -> String {
+    let ours = median(ours);
+    let (ours_wall, ours_rss) = (ours.wall, ours.peak_rss_kib);
+    if theirs.is_empty() {
+        return format!(
+            "| {label} | {:.2} s | {} | – | – | – |",
+            ours_wall.as_secs_f64(),
+            mib(ours_rss)
+        );
+    }
+    let theirs = median(theirs);
+    format!(
+        "| {label} | {:.2} s | {} | {:.2} s | {} | {:.2} |",
+        ours_wall.as_secs_f64(),
+        mib(ours_rss),
+        theirs.wall.as_secs_f64(),
+        mib(theirs.peak_rss_kib),
+        ours_wall.as_secs_f64() / theirs.wall.as_secs_f64()
+    )
+}
+
+fn mib(kib: u64) -> String {
+    format!("{} MiB", kib / 1024)
 }

@@ -7,8 +7,11 @@
 //!   cargo bench --bench serve_reload -- 2000    # a smaller large site
 //!
 //! Sites: the repository's real `content/2023` (copied to a temp folder) when present, else a
-//! generated 15-declaration year standing in for it; and a generated site of 10,000
-//! declarations (ten years of 1,000).
+//! generated 15-declaration year standing in for it; and the generated sites of
+//! `benches/support/sites.rs` (the build benchmark's): 10,000 declarations in one year from 100
+//! departments, and 10,000 over ten years. Each edit changes one declaration's 项目名称, so its
+//! page, its department's pages, the year page, the home page, the year's open data and its
+//! search shard are made again.
 
 use std::fs;
 use std::io::{BufRead, BufReader};
@@ -16,6 +19,10 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use disclose::serve::{ServeOptions, Server};
+
+#[path = "support/sites.rs"]
+#[allow(dead_code)] // the hugo half is the build benchmark's
+mod sites;
 
 const EDITS: usize = 5;
 
@@ -31,21 +38,30 @@ fn main() {
         let first = first_toml(&small.path().join("content/2023")).expect("a 2023 declaration");
         ("the real 2023 site", first)
     } else {
-        generate(small.path(), 1, 15);
+        sites::write_disclose_site(small.path(), 1, 15).expect("generate the site");
         (
             "a generated 15-declaration year (content/2023 not present)",
-            small.path().join("content/2023/p00000.toml"),
+            small
+                .path()
+                .join(format!("content/{}/p000000.toml", sites::FIRST_YEAR)),
         )
     };
     measure(label, small.path(), &edited);
 
-    let big = tempfile::tempdir().expect("temp dir");
-    generate(big.path(), large.div_ceil(1000), large.min(1000));
-    measure(
-        &format!("a generated {large}-declaration site"),
-        big.path(),
-        &big.path().join("content/2016/p00000.toml"),
-    );
+    for years in [1, 10] {
+        let big = tempfile::tempdir().expect("temp dir");
+        sites::write_disclose_site(big.path(), years, large / years as usize)
+            .expect("generate the site");
+        let edited = big.path().join(format!(
+            "content/{}/p000000.toml",
+            sites::FIRST_YEAR + years - 1
+        ));
+        measure(
+            &format!("a generated site of {large} declarations over {years} year(s)"),
+            big.path(),
+            &edited,
+        );
+    }
 }
 
 fn measure(label: &str, root: &Path, edited: &Path) {
@@ -123,68 +139,4 @@ fn first_toml(folder: &Path) -> Option<std::path::PathBuf> {
         .collect();
     files.sort();
     files.into_iter().next()
-}
-
-/// `years` years from 2016 (or just 2023 for one year), `per_year` declarations each.
-fn generate(root: &Path, years: usize, per_year: usize) {
-    fs::write(
-        root.join("site.toml"),
-        "title = \"基准 项目支出绩效目标公开\"\nbase_url = \"/\"\nlanguage = \"zh-CN\"\npublisher = \"基准单位\"\n",
-    )
-    .expect("site.toml");
-    let first_year = if years == 1 { 2023 } else { 2016 };
-    for year in first_year..first_year + years {
-        let folder = root.join(format!("content/{year}"));
-        fs::create_dir_all(&folder).expect("content folder");
-        for index in 0..per_year {
-            let text = format!(
-                r#"name = "第{index}号项目 {year}"
-year = {year}
-nature = "其他经常性项目"
-category = "{category}"
-department = "基准单位"
-implementer = "基准单位第{unit}处"
-start = {year}-01-01
-end = {year}-12-31
-
-[funding]
-annual = "{annual}.00"
-appropriation = "{annual}.00"
-carryover = "0.00"
-other = "0.00"
-
-[goals]
-annual = "完成第{index}号项目的年度工作，提升服务质量。"
-
-[[indicators]]
-level1 = "产出指标"
-level2 = "数量指标"
-name = "完成活动数"
-target = "≥{index}(次)"
-
-[[indicators]]
-level1 = "产出指标"
-level2 = "时效指标"
-name = "完成时间"
-target = "{year}年12月底"
-
-[[indicators]]
-level1 = "效益指标"
-level2 = "社会效益指标"
-name = "社会影响"
-target = "有效提升"
-
-[[indicators]]
-level1 = "满意度指标"
-level2 = "服务对象满意度指标"
-name = "服务对象满意度"
-target = "≥85%"
-"#,
-                category = ["其他运转类", "事业发展类", "专项业务类"][index % 3],
-                unit = index % 7 + 1,
-                annual = 10_000 + index * 37,
-            );
-            fs::write(folder.join(format!("p{index:05}.toml")), text).expect("declaration");
-        }
-    }
 }
