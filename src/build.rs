@@ -28,8 +28,10 @@ use crate::files::OutputFile;
 use crate::layout::{MANIFEST, STATIC_DIR};
 use crate::output::{self, Staging};
 use crate::render::{self, Page, RenderOptions, Renderer, Theme};
+use crate::search::ShardStore;
 use crate::sink::{self, Discard, Memory, Sink, Written};
 use crate::site::{self, Site};
+use crate::touched::Touched;
 use crate::validate;
 
 /// What to build and how.
@@ -123,9 +125,17 @@ pub struct Prepared {
 
 /// Load, validate and aggregate the site; read nothing more than the archives' manifests.
 pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
+    prepare_cached(options, None)
+}
+
+/// [`prepare`], reading only the content files that changed since `cache` was filled (`serve`).
+pub fn prepare_cached(
+    options: &BuildOptions,
+    cache: Option<&mut content::LoadCache>,
+) -> Result<Prepared, BuildError> {
     let mut timings = Timings::default();
     let loaded = timings
-        .time("load", || content::load_site(&options.root))
+        .time("load", || content::load_site_cached(&options.root, cache))
         .map_err(|err| BuildError::Environment(err.to_string()))?;
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(timings.time("validate", || validate::validate(&loaded.entries)));
@@ -196,12 +206,16 @@ pub struct Produced {
 }
 
 /// Which part of the site to produce.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
+#[derive(Debug, Clone, Copy)]
+pub enum Scope<'t> {
     /// Everything, with the site's manifest.
     Site,
     /// Only the files under `YEAR/` (for `snapshot`), without a manifest.
     Year(u16),
+    /// Only the pages and year data an edit touched (`serve`), without the search index, feeds,
+    /// `static/` or manifest: [`crate::preview`] merges them into the previous site and redoes
+    /// those.
+    Touched(&'t Touched),
 }
 
 /// One unit of parallel work in [`produce`]; each makes one or a few files.
@@ -242,7 +256,18 @@ impl CpuTime {
 }
 
 /// Render and hand over every file of `scope`, in parallel, keeping only paths and hashes.
-pub fn produce(prepared: Prepared, scope: Scope, sink: &dyn Sink) -> Result<Produced, BuildError> {
+pub fn produce(prepared: &Prepared, scope: Scope, sink: &dyn Sink) -> Result<Produced, BuildError> {
+    produce_keeping(prepared, scope, sink, None)
+}
+
+/// [`produce`], keeping the live years' search shards in `shards` for the next update
+/// (`serve`).
+pub fn produce_keeping(
+    prepared: &Prepared,
+    scope: Scope,
+    sink: &dyn Sink,
+    shards: Option<&mut ShardStore>,
+) -> Result<Produced, BuildError> {
     let Prepared {
         root,
         site,
@@ -251,25 +276,27 @@ pub fn produce(prepared: Prepared, scope: Scope, sink: &dyn Sink) -> Result<Prod
         render_options,
         statics,
         diagnostics,
-        mut timings,
+        timings,
         declarations,
     } = prepared;
-    let renderer = Renderer::new(&site, &theme, &render_options);
-    let jobs = jobs(&site, &archives, &renderer, scope);
+    let mut timings = timings.clone();
+    let renderer = Renderer::new(site, theme, render_options);
+    let jobs = jobs(site, archives, &renderer, scope);
     let cpu = CpuTime::default();
     let mut written = timings.time("pages and data", || {
-        run_jobs(&jobs, &site, &renderer, sink, &cpu)
+        run_jobs(&jobs, site, &renderer, sink, &cpu)
     })?;
     cpu.record(&mut timings);
-    if scope == Scope::Site {
+    if matches!(scope, Scope::Site) {
         // After the archived years were copied, and so checked against their manifests.
-        let index = timings.time("search", || {
-            crate::search::index_site(&root, &site, &archives)
+        let index = timings.time("search", || match shards {
+            Some(store) => store.index_site(root, site, archives, None),
+            None => crate::search::index_site(root, site, archives),
         });
         written.extend(emit_all(sink, index)?);
-        let feed = timings.time("feeds", || feeds(&site, &written))?;
+        let feed = timings.time("feeds", || feeds(site, &written))?;
         written.extend(emit_all(sink, feed)?);
-        let copied = timings.time("static", || copy_static(&statics, &written, sink))?;
+        let copied = timings.time("static", || copy_static(statics, &written, sink))?;
         written.extend(copied);
         written.sort();
         let manifest = timings.time("manifest", || manifest_of(&written));
@@ -278,9 +305,9 @@ pub fn produce(prepared: Prepared, scope: Scope, sink: &dyn Sink) -> Result<Prod
     written.sort();
     Ok(Produced {
         written,
-        diagnostics,
+        diagnostics: diagnostics.clone(),
         timings,
-        declarations,
+        declarations: *declarations,
     })
 }
 
@@ -290,19 +317,26 @@ fn jobs<'a>(
     renderer: &Renderer<'a>,
     scope: Scope,
 ) -> Vec<Job<'a>> {
-    let in_scope = |year: u16| scope == Scope::Site || scope == Scope::Year(year);
+    let in_scope = |year: u16| match scope {
+        Scope::Site => true,
+        Scope::Year(only) => year == only,
+        Scope::Touched(touched) => touched.years.contains(&year),
+    };
     let live = |year: &&site::Year| in_scope(year.year) && !renderer.is_archived(year.year);
     let mut jobs: Vec<Job> = site.years.iter().filter(live).map(Job::YearData).collect();
-    if scope == Scope::Site {
+    if matches!(scope, Scope::Site) {
         jobs.extend(archives.years.iter().map(Job::Archived));
     }
-    jobs.push(Job::Assets);
+    if !matches!(scope, Scope::Touched(_)) {
+        jobs.push(Job::Assets);
+    }
     let pages = renderer.pages().into_iter();
     jobs.extend(
         pages
             .filter(|page| match scope {
                 Scope::Site => true,
                 Scope::Year(year) => page.year() == Some(year),
+                Scope::Touched(touched) => touched.covers(page),
             })
             .map(Job::Page),
     );
@@ -364,7 +398,10 @@ fn run_job(
     }
 }
 
-fn emit_all(sink: &dyn Sink, files: Vec<OutputFile>) -> Result<Vec<Written>, BuildError> {
+pub(crate) fn emit_all(
+    sink: &dyn Sink,
+    files: Vec<OutputFile>,
+) -> Result<Vec<Written>, BuildError> {
     files
         .into_iter()
         .map(|file| sink::emit(sink, file).map_err(BuildError::from))
@@ -372,7 +409,7 @@ fn emit_all(sink: &dyn Sink, files: Vec<OutputFile>) -> Result<Vec<Written>, Bui
 }
 
 /// `feed.xml` and the sitemap of every written page (archived years included, as published).
-fn feeds(site: &Site, written: &[Written]) -> Result<Vec<OutputFile>, BuildError> {
+pub(crate) fn feeds(site: &Site, written: &[Written]) -> Result<Vec<OutputFile>, BuildError> {
     let failed = |path: &str| {
         let path = path.to_string();
         move |err: std::io::Error| Diagnostic::error(&path, "", format!("cannot write: {err}"))
@@ -386,7 +423,7 @@ fn feeds(site: &Site, written: &[Written]) -> Result<Vec<OutputFile>, BuildError
 }
 
 /// `SHA256SUMS` from the (sorted) hashes of every written file.
-fn manifest_of(written: &[Written]) -> OutputFile {
+pub(crate) fn manifest_of(written: &[Written]) -> OutputFile {
     let mut text = String::with_capacity(written.len() * 100);
     for file in written {
         text.push_str(&file.sha256);
@@ -404,7 +441,7 @@ fn manifest_of(written: &[Written]) -> OutputFile {
 pub fn render_to_memory(options: &BuildOptions) -> Result<Rendered, BuildError> {
     let prepared = prepare(options)?;
     let memory = Memory::default();
-    let produced = produce(prepared, Scope::Site, &memory)?;
+    let produced = produce(&prepared, Scope::Site, &memory)?;
     Ok(Rendered::from_memory(produced, memory))
 }
 
@@ -412,13 +449,13 @@ pub fn render_to_memory(options: &BuildOptions) -> Result<Rendered, BuildError> 
 pub fn render_year(options: &BuildOptions, year: u16) -> Result<Rendered, BuildError> {
     let prepared = prepare(options)?;
     let memory = Memory::default();
-    let produced = produce(prepared, Scope::Year(year), &memory)?;
+    let produced = produce(&prepared, Scope::Year(year), &memory)?;
     Ok(Rendered::from_memory(produced, memory))
 }
 
 /// Load, validate and render everything, keeping nothing (`check`).
 pub fn check(options: &BuildOptions) -> Result<Produced, BuildError> {
-    produce(prepare(options)?, Scope::Site, &Discard)
+    produce(&prepare(options)?, Scope::Site, &Discard)
 }
 
 /// Render into `out` through a staging folder; the old output survives any failure.
@@ -429,7 +466,7 @@ pub fn build(options: &BuildOptions, out: &Path) -> Result<Produced, BuildError>
         ..output::Destination::build(out, &options.root)
     };
     let staging = Staging::begin(&destination)?;
-    let mut produced = produce(prepared, Scope::Site, &staging)?;
+    let mut produced = produce(&prepared, Scope::Site, &staging)?;
     let started = Instant::now();
     staging.commit()?;
     produced.timings.0.push(("publish", started.elapsed()));

@@ -3,8 +3,10 @@
 //! Files are discovered in sorted order and parsed in parallel; the result is in path order, so
 //! the same tree always gives the same declarations and diagnostics.
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 use toml::de::DeTable;
@@ -34,10 +36,23 @@ pub struct LoadedSite {
 /// Read `site.toml` and all content. Problems in the input become diagnostics; only a failure to
 /// list the content folder itself is an `Err`.
 pub fn load_site(root: &Path) -> Result<LoadedSite, std::io::Error> {
+    load_site_cached(root, None)
+}
+
+/// [`load_site`], reusing the parse of every file `cache` holds unchanged (`serve`). A file is
+/// unchanged when its size and modification time are; `serve` also forgets every path the
+/// watcher reports, so an edit within one clock tick is not missed either.
+pub fn load_site_cached(
+    root: &Path,
+    cache: Option<&mut LoadCache>,
+) -> Result<LoadedSite, std::io::Error> {
     let mut diagnostics = Diagnostics::new();
     let config = load_config(root, &mut diagnostics);
     let files = discover(root, &mut diagnostics)?;
-    let parsed: Vec<Parsed> = files.par_iter().map(|file| load_one(root, file)).collect();
+    let parsed: Vec<Parsed> = match cache {
+        None => files.par_iter().map(|file| load_one(root, file)).collect(),
+        Some(cache) => cache.load(root, &files),
+    };
     let mut entries = Vec::with_capacity(parsed.len());
     for one in parsed {
         diagnostics.extend(one.diagnostics);
@@ -54,6 +69,64 @@ pub fn load_site(root: &Path) -> Result<LoadedSite, std::io::Error> {
         entries,
         diagnostics,
     })
+}
+
+/// Parses kept between builds, by content file, with the size and modification time they were
+/// read at.
+#[derive(Debug, Default)]
+pub struct LoadCache {
+    files: HashMap<PathBuf, (Stamp, Parsed)>,
+}
+
+/// What identifies a version of a file without reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+impl LoadCache {
+    /// Drop what is kept for `relative` (a path under the root), so it is read again.
+    pub fn forget(&mut self, relative: &Path) {
+        self.files.remove(relative);
+    }
+
+    /// Drop everything.
+    pub fn clear(&mut self) {
+        self.files.clear();
+    }
+
+    /// Every file's parse, from the cache when its stamp is unchanged; the cache then holds
+    /// exactly `files`.
+    fn load(&mut self, root: &Path, files: &[ContentFile]) -> Vec<Parsed> {
+        let stamped: Vec<(Option<Stamp>, Parsed)> = files
+            .par_iter()
+            .map(|file| {
+                let stamp = fs::metadata(root.join(&file.relative))
+                    .ok()
+                    .map(|meta| Stamp {
+                        len: meta.len(),
+                        modified: meta.modified().ok(),
+                    });
+                let kept = self
+                    .files
+                    .get(&file.relative)
+                    .filter(|(kept, _)| stamp == Some(*kept))
+                    .map(|(_, parsed)| parsed.clone());
+                (stamp, kept.unwrap_or_else(|| load_one(root, file)))
+            })
+            .collect();
+        let mut kept = HashMap::with_capacity(files.len());
+        let mut parsed = Vec::with_capacity(files.len());
+        for (file, (stamp, one)) in files.iter().zip(stamped) {
+            if let Some(stamp) = stamp {
+                kept.insert(file.relative.clone(), (stamp, one.clone()));
+            }
+            parsed.push(one);
+        }
+        self.files = kept;
+        parsed
+    }
 }
 
 /// A content file that looks like `content/YEAR/SLUG.toml`.

@@ -49,6 +49,7 @@ pub struct Location<'a> {
 }
 
 /// A parsed declaration with the positions of its fields, or nothing if it had errors.
+#[derive(Debug, Clone)]
 pub struct Parsed {
     pub declaration: Option<Declaration>,
     pub positions: FieldPositions,

@@ -25,12 +25,17 @@ pub struct Written {
 
 /// Hash `file`, hand it to `sink`, and keep only its manifest line.
 pub fn emit(sink: &dyn Sink, file: OutputFile) -> Result<Written, OutputError> {
-    let written = Written {
-        path: file.path.clone(),
-        sha256: sha256_hex(&file.bytes),
-    };
+    let written = written(&file);
     sink.put(file)?;
     Ok(written)
+}
+
+/// The manifest line of `file`.
+pub fn written(file: &OutputFile) -> Written {
+    Written {
+        path: file.path.clone(),
+        sha256: sha256_hex(&file.bytes),
+    }
 }
 
 impl Sink for Staging {

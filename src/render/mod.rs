@@ -160,7 +160,9 @@ impl<'a> Renderer<'a> {
                 department,
                 number,
             } => {
-                context.insert("year", &YearView::summary(year));
+                // Only the year's number: a department's pages depend on nothing else of the
+                // year, so `serve` re-renders them only when the department changes.
+                context.insert("year", &YearNumber { year: year.year });
                 context.insert(
                     "department",
                     &DepartmentView::new(year, department, *number),
@@ -259,6 +261,12 @@ impl<'a> Renderer<'a> {
             })
             .collect()
     }
+}
+
+/// What a department page knows of its year.
+#[derive(serde::Serialize)]
+struct YearNumber {
+    year: u16,
 }
 
 /// Minify a page with settings that keep it valid HTML5 for the Nu checker.

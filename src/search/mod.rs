@@ -116,6 +116,16 @@ where
 /// The whole `search/` folder of a site: live years from the model, archived years from their
 /// pages (through the cache in `root`), all years in parallel.
 pub fn index_site(root: &Path, site: &Site, archives: &Archives) -> Vec<OutputFile> {
+    publish_owned(shards_of_site(root, site, archives, |_| true))
+}
+
+/// The shards of the years of the site for which `wanted(year)` holds, in year order.
+fn shards_of_site(
+    root: &Path,
+    site: &Site,
+    archives: &Archives,
+    wanted: impl Fn(u16) -> bool + Sync,
+) -> Vec<YearShard> {
     enum Source<'a> {
         Live(&'a Year),
         Archived(&'a crate::archive::ArchivedYear),
@@ -127,8 +137,12 @@ pub fn index_site(root: &Path, site: &Site, archives: &Archives) -> Vec<OutputFi
         .filter(|year| !archived_years.contains(&year.year))
         .map(Source::Live)
         .chain(archives.years.iter().map(Source::Archived))
+        .filter(|source| match source {
+            Source::Live(year) => wanted(year.year),
+            Source::Archived(archived) => wanted(archived.year),
+        })
         .collect();
-    let shards: Vec<YearShard> = sources
+    let mut shards: Vec<YearShard> = sources
         .par_iter()
         .map(|source| match source {
             Source::Live(year) => year_shard(year),
@@ -142,7 +156,49 @@ pub fn index_site(root: &Path, site: &Site, archives: &Archives) -> Vec<OutputFi
             }
         })
         .collect();
-    publish_owned(shards)
+    shards.sort_by_key(|shard| shard.year);
+    shards
+}
+
+/// Every year's shard, kept between builds by `serve`, so that an edit re-indexes only the
+/// years it touched and the rest is merged again as it was.
+#[derive(Debug, Default)]
+pub struct ShardStore {
+    shards: Vec<YearShard>,
+}
+
+impl ShardStore {
+    /// The `search/` folder of `site`, re-indexing the years in `stale` (all years when `None`)
+    /// and reusing the kept shard of every other year.
+    pub fn index_site(
+        &mut self,
+        root: &Path,
+        site: &Site,
+        archives: &Archives,
+        stale: Option<&std::collections::BTreeSet<u16>>,
+    ) -> Vec<OutputFile> {
+        let stale_year = |year: u16| stale.is_none_or(|stale| stale.contains(&year));
+        let years: std::collections::BTreeSet<u16> = site
+            .years
+            .iter()
+            .map(|year| year.year)
+            .chain(archives.years.iter().map(|archived| archived.year))
+            .collect();
+        let kept = std::mem::take(&mut self.shards);
+        let have: std::collections::BTreeSet<u16> = kept.iter().map(|shard| shard.year).collect();
+        let fresh = shards_of_site(root, site, archives, |year| {
+            stale_year(year) || !have.contains(&year)
+        });
+        let fresh_years: std::collections::BTreeSet<u16> =
+            fresh.iter().map(|shard| shard.year).collect();
+        self.shards = kept
+            .into_iter()
+            .filter(|shard| years.contains(&shard.year) && !fresh_years.contains(&shard.year))
+            .chain(fresh)
+            .collect();
+        self.shards.sort_by_key(|shard| shard.year);
+        publish(&self.shards)
+    }
 }
 
 /// The declaration pages of an archived year, read from disk. A page that cannot be read is left

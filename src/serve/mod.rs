@@ -25,7 +25,7 @@ use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use state::{Builder, Snapshot};
+use state::{Builder, Changes, Snapshot};
 use terminal::Terminal;
 use watch::{Rebuilder, Signal};
 
@@ -57,7 +57,7 @@ impl ServeOptions {
             port: DEFAULT_PORT,
             open: false,
             quiet: false,
-            debounce: Duration::from_millis(100),
+            debounce: Duration::from_millis(50),
         }
     }
 }
@@ -116,7 +116,7 @@ impl Server {
         let (signals, received) = mpsc::channel();
         let watcher = watch::watch(&root, signals.clone())?;
         let mut builder = Builder::new(&root);
-        let (first, outcome) = builder.build(&Snapshot::default());
+        let (first, outcome) = builder.build(&Snapshot::default(), &Changes::everything());
         terminal.rebuilt(&outcome, &first);
         let (snapshots, receiver) = tokio::sync::watch::channel(Arc::new(first));
         let rebuilder = Rebuilder {

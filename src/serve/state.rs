@@ -5,13 +5,14 @@
 //! site while the overlay explains what is wrong. Every build, good or bad, gets a new token, so
 //! a browser can tell whether the page it shows is current.
 
-use std::collections::HashMap;
-use std::path::Path;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::build::{self, BuildError, BuildOptions};
+use crate::build::{BuildError, BuildOptions};
 use crate::diagnostics::Diagnostic;
+use crate::preview::{Files, Preview};
 
 /// One state of the preview, shared read-only between the HTTP handlers.
 #[derive(Debug, Default)]
@@ -19,7 +20,7 @@ pub struct Snapshot {
     /// Changes with every build; the live-reload script compares it with the one in its page.
     pub token: String,
     /// The last good site by output path (`2023/x/index.html`). Empty until a build succeeds.
-    pub files: Arc<HashMap<String, Vec<u8>>>,
+    pub files: Arc<Files>,
     /// Whether the latest build failed (its errors are in `diagnostics`; `files` is older).
     pub failed: bool,
     /// Everything the latest build reported: errors when it failed, warnings otherwise.
@@ -41,12 +42,13 @@ pub struct Outcome {
     pub built: Option<(usize, usize)>,
     /// Where the time went (`load 3.1 ms, render 40.2 ms, …`), so a slow preview can be explained.
     pub phases: String,
+    /// Files rendered: all of them, or only those the edit touched.
+    pub rendered: Option<(usize, bool)>,
 }
 
 /// Builds the preview and numbers the builds.
-#[derive(Debug)]
 pub struct Builder {
-    options: BuildOptions,
+    preview: Preview,
     /// Distinguishes this server's tokens from those of an earlier run on the same port, so
     /// a tab left open across a restart reloads instead of trusting a stale page.
     run_id: u128,
@@ -60,49 +62,45 @@ impl Builder {
         let run_id = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |since| since.as_nanos());
+        let options = BuildOptions {
+            base_url: Some("/".into()),
+            drafts: true,
+            strict: false,
+            preview: true,
+            ..BuildOptions::new(root)
+        };
         Builder {
-            options: BuildOptions {
-                base_url: Some("/".into()),
-                drafts: true,
-                strict: false,
-                preview: true,
-                ..BuildOptions::new(root)
-            },
+            preview: Preview::new(options),
             run_id,
             generation: 0,
         }
     }
 
-    /// Render the site through the same path as `build`; on failure keep `previous`' files.
-    pub fn build(&mut self, previous: &Snapshot) -> (Snapshot, Outcome) {
+    /// Render the site through the same pipeline as `build`, only what `changes` touched when
+    /// that is enough; on failure keep `previous`' files.
+    pub fn build(&mut self, previous: &Snapshot, changes: &Changes) -> (Snapshot, Outcome) {
         self.generation += 1;
         let token = format!("{:x}-{}", self.run_id, self.generation);
         let started = Instant::now();
-        let result = build::render_to_memory(&self.options);
+        let result = self.preview.update(&changes.paths, changes.only_content);
         let took = started.elapsed();
         match result {
-            Ok(rendered) => {
-                let built = Some((rendered.declarations, rendered.files.len()));
-                let phases = rendered.timings.summary();
-                let files = rendered
-                    .files
-                    .into_iter()
-                    .map(|file| (file.path, file.bytes))
-                    .collect();
+            Ok(update) => {
+                let produced = update.produced;
+                let built = Some((produced.declarations, update.files.len()));
                 let snapshot = Snapshot {
                     token,
-                    files: Arc::new(files),
+                    files: update.files,
                     failed: false,
-                    diagnostics: rendered.diagnostics.into_iter().collect(),
+                    diagnostics: produced.diagnostics.into_iter().collect(),
                 };
-                (
-                    snapshot,
-                    Outcome {
-                        took,
-                        built,
-                        phases,
-                    },
-                )
+                let outcome = Outcome {
+                    took,
+                    built,
+                    phases: produced.timings.summary(),
+                    rendered: Some((update.rendered_pages, update.full)),
+                };
+                (snapshot, outcome)
             }
             Err(err) => {
                 let snapshot = Snapshot {
@@ -115,10 +113,27 @@ impl Builder {
                     took,
                     built: None,
                     phases: String::new(),
+                    rendered: None,
                 };
                 (snapshot, outcome)
             }
         }
+    }
+}
+
+/// What changed since the last build, as the watcher saw it.
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// Paths relative to the site root.
+    pub paths: BTreeSet<PathBuf>,
+    /// Every change was under `content/`: templates, `site.toml` and `static/` are as they were.
+    pub only_content: bool,
+}
+
+impl Changes {
+    /// The first build: nothing is known.
+    pub fn everything() -> Self {
+        Changes::default()
     }
 }
 

@@ -47,8 +47,12 @@ impl Terminal {
         match outcome.built {
             Some((declarations, files)) => {
                 let warnings = snapshot.diagnostics.len();
+                let how = match outcome.rendered {
+                    Some((rendered, false)) => format!(" (re-rendered {rendered} touched)"),
+                    _ => String::new(),
+                };
                 println!(
-                    "built {declarations} declarations, {files} files in {millis:.1} ms ({}){}",
+                    "built {declarations} declarations, {files} files{how} in {millis:.1} ms ({}){}",
                     outcome.phases,
                     match warnings {
                         0 => String::new(),

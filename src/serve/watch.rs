@@ -17,7 +17,7 @@ use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 use tokio::sync::watch;
 
 use super::ServeError;
-use super::state::{Builder, Snapshot};
+use super::state::{Builder, Changes, Snapshot};
 use super::terminal::Terminal;
 
 /// The folders under the root whose changes matter.
@@ -74,11 +74,15 @@ impl Rebuilder {
     /// Wait for a burst of changes, rebuild, publish, repeat; return on `Stop`.
     pub fn run(mut self) {
         while let Ok(Signal::Fs(first)) = self.signals.recv() {
-            let mut dirty = self.note(first);
+            let mut changes = Changes {
+                only_content: true,
+                ..Changes::default()
+            };
+            self.note(first, &mut changes);
             let started = Instant::now();
             loop {
                 match self.signals.recv_timeout(self.debounce) {
-                    Ok(Signal::Fs(event)) => dirty |= self.note(event),
+                    Ok(Signal::Fs(event)) => self.note(event, &mut changes),
                     Ok(Signal::Stop) | Err(RecvTimeoutError::Disconnected) => return,
                     Err(RecvTimeoutError::Timeout) => break,
                 }
@@ -86,29 +90,31 @@ impl Rebuilder {
                     break;
                 }
             }
-            if dirty {
-                self.rebuild();
+            if !changes.paths.is_empty() || !changes.only_content {
+                self.rebuild(&changes);
             }
         }
     }
 
     /// Build, then publish: the snapshot (and with it the reload event) goes out only after
     /// the new files are complete.
-    fn rebuild(&mut self) {
+    fn rebuild(&mut self, changes: &Changes) {
         let previous = Arc::clone(&self.snapshots.borrow());
-        let (snapshot, outcome) = self.builder.build(&previous);
+        let (snapshot, outcome) = self.builder.build(&previous, changes);
         self.terminal.rebuilt(&outcome, &snapshot);
         self.snapshots.send_replace(Arc::new(snapshot));
     }
 
-    /// Whether `event` changes the site; also starts watching a watched folder that appeared.
-    fn note(&mut self, event: notify::Result<notify::Event>) -> bool {
+    /// Add what `event` changes to `changes`; also starts watching a watched folder that
+    /// appeared.
+    fn note(&mut self, event: notify::Result<notify::Event>, changes: &mut Changes) {
         let event = match event {
             Ok(event) => event,
             Err(err) => {
                 self.terminal
                     .note(&format!("watching: {err}; rebuilding to be safe"));
-                return true;
+                changes.only_content = false;
+                return;
             }
         };
         if matches!(
@@ -116,9 +122,8 @@ impl Rebuilder {
             EventKind::Access(_)
                 | EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime))
         ) {
-            return false;
+            return;
         }
-        let mut dirty = false;
         for path in &event.paths {
             let Ok(relative) = path.strip_prefix(&self.root) else {
                 continue;
@@ -134,12 +139,16 @@ impl Rebuilder {
                             .note(&format!("cannot watch {}: {err}", path.display()));
                     }
                 }
-                dirty |= !is_scratch_file(path);
+                if !is_scratch_file(path) {
+                    changes.paths.insert(relative.to_path_buf());
+                    // A new folder under content/ may hold files no event named.
+                    changes.only_content &= first == "content" && !path.is_dir();
+                }
             } else if first == "site.toml" {
-                dirty = true;
+                changes.paths.insert(relative.to_path_buf());
+                changes.only_content = false;
             }
         }
-        dirty
     }
 }
 

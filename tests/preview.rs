@@ -1,0 +1,236 @@
+//! `serve`'s incremental update: after each kind of edit, the files it keeps are exactly those a
+//! full build of the edited site gives, byte for byte, and a local edit renders only the pages
+//! it touches.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use disclose::build::{BuildOptions, render_to_memory};
+use disclose::preview::{Preview, Update};
+
+const DEPARTMENTS: [&str; 3] = [
+    "上海市科学技术协会",
+    "上海市教育委员会",
+    "上海市卫生健康委员会",
+];
+
+fn declaration(year: u16, index: usize, department: &str, annual: &str) -> String {
+    format!(
+        "name = \"项目{index}\"\nyear = {year}\ndepartment = \"{department}\"\nimplementer = \"实施单位{index}\"\n\n\
+         [funding]\nannual = \"{annual}\"\nappropriation = \"{annual}\"\n\n[goals]\nannual = \"第{index}项工作。\"\n\n\
+         [[indicators]]\nlevel1 = \"产出指标\"\nlevel2 = \"数量指标\"\nname = \"完成数\"\ntarget = \"≥{index}(项)\"\n\n\
+         [[indicators]]\nlevel1 = \"满意度指标\"\nlevel2 = \"服务对象满意度指标\"\nname = \"满意度\"\ntarget = \"及时\"\n"
+    )
+}
+
+/// Two years of twelve declarations in three departments; each project is declared in both
+/// years, so every declaration page links its other year.
+struct Site {
+    dir: tempfile::TempDir,
+}
+
+impl Site {
+    fn new() -> Site {
+        let dir = tempfile::tempdir().expect("temp dir");
+        fs::write(
+            dir.path().join("site.toml"),
+            "title = \"预览测试\"\nbase_url = \"/\"\nlanguage = \"zh-CN\"\npublisher = \"测试单位\"\n",
+        )
+        .expect("site.toml");
+        let site = Site { dir };
+        for year in [2022, 2023] {
+            for index in 0..12 {
+                let department = DEPARTMENTS[index % 3];
+                let annual = format!("{}.00", 1000 * (index + 1) + year as usize);
+                site.write(
+                    &format!("content/{year}/p-{index:02}.toml"),
+                    &declaration(year, index, department, &annual),
+                );
+            }
+        }
+        site
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn write(&self, relative: &str, text: &str) {
+        let path = self.root().join(relative);
+        fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        fs::write(path, text).expect("write");
+    }
+
+    fn options(&self) -> BuildOptions {
+        BuildOptions {
+            base_url: Some("/".into()),
+            drafts: true,
+            preview: true,
+            ..BuildOptions::new(self.root())
+        }
+    }
+
+    /// What a full build of the site as it is now gives.
+    fn full_build(&self) -> BTreeMap<String, Vec<u8>> {
+        render_to_memory(&self.options())
+            .expect("the full build")
+            .files
+            .into_iter()
+            .map(|file| (file.path, file.bytes))
+            .collect()
+    }
+}
+
+fn files_of(update: &Update) -> BTreeMap<String, Vec<u8>> {
+    update
+        .files
+        .iter()
+        .map(|(path, bytes)| (path.clone(), bytes.to_vec()))
+        .collect()
+}
+
+fn changed(paths: &[&str]) -> BTreeSet<PathBuf> {
+    paths.iter().map(PathBuf::from).collect()
+}
+
+/// Apply the update and compare it with a full build, path by path.
+fn assert_same_as_full_build(site: &Site, update: &Update, what: &str) {
+    let incremental = files_of(update);
+    let full = site.full_build();
+    let only_one: Vec<&String> = incremental
+        .keys()
+        .filter(|path| !full.contains_key(*path))
+        .chain(full.keys().filter(|path| !incremental.contains_key(*path)))
+        .collect();
+    assert!(
+        only_one.is_empty(),
+        "{what}: files in only one of them: {only_one:?}"
+    );
+    for (path, bytes) in &full {
+        assert!(
+            &incremental[path] == bytes,
+            "{what}: {path} differs from the full build"
+        );
+    }
+}
+
+/// A change to the site's files.
+type Edit = Box<dyn Fn(&Site)>;
+
+#[test]
+fn every_kind_of_edit_gives_what_a_full_build_gives() {
+    let site = Site::new();
+    let mut preview = Preview::new(site.options());
+    let first = preview
+        .update(&BTreeSet::new(), false)
+        .expect("first build");
+    assert!(first.full);
+    assert_same_as_full_build(&site, &first, "first build");
+
+    let edits: Vec<(&str, Edit, &str)> = vec![
+        (
+            "an amount",
+            Box::new(|site: &Site| {
+                site.write(
+                    "content/2023/p-04.toml",
+                    &declaration(2023, 4, DEPARTMENTS[1], "179,550.00"),
+                )
+            }),
+            "content/2023/p-04.toml",
+        ),
+        (
+            "a name (the project's other year changes too)",
+            Box::new(|site: &Site| {
+                let text =
+                    declaration(2022, 5, DEPARTMENTS[2], "3000.00").replace("项目5", "改名的项目");
+                site.write("content/2022/p-05.toml", &text)
+            }),
+            "content/2022/p-05.toml",
+        ),
+        (
+            "a move to another department",
+            Box::new(|site: &Site| {
+                site.write(
+                    "content/2023/p-07.toml",
+                    &declaration(2023, 7, DEPARTMENTS[0], "9000.00"),
+                )
+            }),
+            "content/2023/p-07.toml",
+        ),
+        (
+            "a new declaration",
+            Box::new(|site: &Site| {
+                site.write(
+                    "content/2023/p-20.toml",
+                    &declaration(2023, 20, DEPARTMENTS[2], "20.00"),
+                )
+            }),
+            "content/2023/p-20.toml",
+        ),
+        (
+            "a removed declaration",
+            Box::new(|site: &Site| {
+                fs::remove_file(site.root().join("content/2023/p-01.toml")).expect("remove")
+            }),
+            "content/2023/p-01.toml",
+        ),
+    ];
+    for (what, edit, path) in &edits {
+        edit(&site);
+        let update = preview.update(&changed(&[path]), true).expect(what);
+        assert!(!update.full, "{what}: rendered everything");
+        assert!(
+            update.rendered_pages < 20,
+            "{what}: rendered {} files",
+            update.rendered_pages
+        );
+        assert_same_as_full_build(&site, &update, what);
+    }
+}
+
+#[test]
+fn a_new_department_or_a_template_renders_everything_and_still_matches() {
+    let site = Site::new();
+    let mut preview = Preview::new(site.options());
+    preview
+        .update(&BTreeSet::new(), false)
+        .expect("first build");
+    site.write(
+        "content/2023/p-03.toml",
+        &declaration(2023, 3, "上海市新设的部门", "100.00"),
+    );
+    let update = preview
+        .update(&changed(&["content/2023/p-03.toml"]), true)
+        .expect("a new department");
+    assert!(update.full);
+    assert_same_as_full_build(&site, &update, "a new department");
+    let update = preview
+        .update(&changed(&["templates/base.html"]), false)
+        .expect("a template");
+    assert!(update.full);
+}
+
+#[test]
+fn a_failed_edit_keeps_the_last_good_site_and_the_fix_is_incremental() {
+    let site = Site::new();
+    let mut preview = Preview::new(site.options());
+    preview
+        .update(&BTreeSet::new(), false)
+        .expect("first build");
+    site.write(
+        "content/2023/p-02.toml",
+        "name = \"坏的\"\nyear = 2023\n[funding\n",
+    );
+    let failed = preview.update(&changed(&["content/2023/p-02.toml"]), true);
+    assert!(failed.is_err(), "a broken declaration fails the build");
+    site.write(
+        "content/2023/p-02.toml",
+        &declaration(2023, 2, DEPARTMENTS[2], "5.00"),
+    );
+    let update = preview
+        .update(&changed(&["content/2023/p-02.toml"]), true)
+        .expect("fixed");
+    assert!(!update.full);
+    assert_same_as_full_build(&site, &update, "the fix");
+}
