@@ -51,6 +51,10 @@ pub struct Record {
     pub sources_sha256: String,
     pub totals: RecordTotals,
     pub sources: Vec<Source>,
+    /// Every amendment (`snapshot --amend`), oldest first; the versions they replaced are kept in
+    /// `versions/N/`. Empty (and not written) for a year never amended.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amendments: Vec<crate::corrections::Amendment>,
 }
 
 impl Record {

@@ -140,7 +140,18 @@ impl<'a> Renderer<'a> {
             }
             Page::Year(year) => {
                 self.year_context(&mut context, year);
+                context.insert("amendments", &year.amendments.len());
                 "year.html"
+            }
+            Page::Corrections(year) => {
+                context.insert("year", &YearView::summary(year));
+                context.insert("amendments", &crate::corrections::view::year_view(year));
+                "corrections.html"
+            }
+            Page::Versions(year) => {
+                context.insert("year", &YearView::summary(year));
+                context.insert("versions", &crate::corrections::view::versions_view(year));
+                "versions.html"
             }
             Page::Quality(year) => {
                 context.insert("quality", &context::quality_page(year));
@@ -179,6 +190,9 @@ impl<'a> Renderer<'a> {
                 context.insert("quality", &findings.map(DeclarationFindingsView::from));
                 context.insert("declaration", &DeclarationView::from(*declaration));
                 context.insert("history", &self.history.view(declaration));
+                let corrections =
+                    crate::corrections::view::declaration_view(year, &declaration.slug);
+                context.insert("corrections", &corrections);
                 let link =
                     department.map(|department| (&department.name, department.page_folder(1)));
                 context.insert("department", &link);

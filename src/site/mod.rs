@@ -76,6 +76,9 @@ pub struct Year {
     pub departments: Vec<Department>,
     /// The 绩效指标质量 report, when the site publishes it (`[quality] publish`).
     pub quality: Option<YearQuality>,
+    /// The 更正记录 of an archived year, oldest first: set only when `snapshot --amend` renders
+    /// the corrected year (a built site copies archived years, it does not render them).
+    pub amendments: Vec<crate::corrections::Amendment>,
 }
 
 impl Year {
@@ -157,6 +160,7 @@ fn summarize_year(year: u16, declarations: Vec<Declaration>, quality: &QualitySe
         by_nature: into_groups(by_nature),
         by_department,
         departments,
+        amendments: Vec::new(),
     }
 }
 
