@@ -64,8 +64,17 @@ impl Archives {
             .iter()
             .filter_map(|archived| {
                 let totals = archived.record.totals().ok()?;
-                let date = archived.record.date.clone();
-                Some((archived.year, ArchivedMark { date, totals }))
+                // First archived on: the first version's day, however often corrected since.
+                let amendments = &archived.record.amendments;
+                let first = amendments.first().map(|a| &a.replaced_date);
+                let date = first.unwrap_or(&archived.record.date).clone();
+                let corrected = archived.record.amendments.last().map(|a| a.date.clone());
+                let mark = ArchivedMark {
+                    date,
+                    totals,
+                    corrected,
+                };
+                Some((archived.year, mark))
             })
             .collect()
     }

@@ -44,6 +44,8 @@ struct YearLink {
     totals: TotalsView,
     /// Snapshot date of an archived year.
     archived: Option<String>,
+    /// Date of the latest correction of an archived year.
+    corrected: Option<String>,
 }
 
 /// Every year, from content or only from the archive, oldest first.
@@ -57,6 +59,7 @@ fn year_links(site: &Site, archived: &BTreeMap<u16, ArchivedMark>) -> Vec<YearLi
                 count: year.declarations.len(),
                 totals: TotalsView::from(&year.totals),
                 archived: None,
+                corrected: None,
             };
             (year.year, link)
         })
@@ -67,6 +70,7 @@ fn year_links(site: &Site, archived: &BTreeMap<u16, ArchivedMark>) -> Vec<YearLi
             count: mark.totals.count,
             totals: TotalsView::from(&mark.totals),
             archived: Some(mark.date.clone()),
+            corrected: mark.corrected.clone(),
         };
         links.insert(*year, link);
     }

@@ -53,6 +53,8 @@ pub struct ArchivedMark {
     /// Snapshot day, `YYYY-MM-DD`.
     pub date: String,
     pub totals: Totals,
+    /// Day of the latest amendment (`snapshot --amend`), when the year was corrected.
+    pub corrected: Option<String>,
 }
 
 /// Totals of the declarations that share one label (a 项目类别, a 项目性质 or a 主管部门).
