@@ -22,8 +22,12 @@ use crate::site::Year;
 /// Columns that identify a row or follow from others; a difference there is not a correction.
 const NOT_COMPARED: &[&str] = &["year", "slug", "url", "indicator_count"];
 
-/// A table: its header and rows, each row by column name.
-type Rows = Vec<BTreeMap<String, String>>;
+/// One row, by column name.
+type Row = BTreeMap<String, String>;
+/// A table: its rows, each by column name.
+type Rows = Vec<Row>;
+/// An indicator's 一级, 二级 and 三级.
+type IndicatorKey = (String, String, String);
 
 /// Read a CSV written by the open-data writer (or an older one): header, then rows.
 pub fn read_table(bytes: &[u8], file: &str) -> Result<Rows, String> {
@@ -173,7 +177,7 @@ fn same_amount(old: &str, new: &str) -> bool {
 }
 
 /// An indicator's identity on its form: 一级 / 二级 / 三级.
-fn indicator_key(row: &BTreeMap<String, String>) -> (String, String, String) {
+fn indicator_key(row: &Row) -> IndicatorKey {
     let part = |name| cell(row, name).to_string();
     (part("level1"), part("level2"), part("name"))
 }
@@ -202,8 +206,7 @@ fn indicator_changes(
     was: &[&BTreeMap<String, String>],
     is: &[&BTreeMap<String, String>],
 ) -> Vec<Change> {
-    let mut unmatched: BTreeMap<(String, String, String), Vec<&BTreeMap<String, String>>> =
-        BTreeMap::new();
+    let mut unmatched: BTreeMap<IndicatorKey, Vec<&Row>> = BTreeMap::new();
     for row in was.iter().rev() {
         unmatched.entry(indicator_key(row)).or_default().push(row);
     }
@@ -221,7 +224,7 @@ fn indicator_changes(
             .get_mut(&indicator_key(row))
             .and_then(|rows| rows.pop());
         let now = indicator_text(row);
-        match before.map(|before| indicator_text(before)) {
+        match before.map(indicator_text) {
             Some(then) if then == now => {}
             Some(then) => changes.push(change(then, now)),
             None => changes.push(change(String::new(), now)),
