@@ -244,7 +244,14 @@ fn corrections_pages_pass_browser_checks() {
     disclose("1709251200", &["snapshot", "2023"]);
     let form = site.join(format!("content/2023/{SLUG}.toml"));
     let text = fs::read_to_string(&form).expect("form");
-    let corrected = text.replace("annual = \"249,550.00\"", "annual = \"179,550.00\"");
+    // The correction, and a reworded goal so the page also shows a text diff.
+    let corrected = text
+        .replace("annual = \"249,550.00\"", "annual = \"179,550.00\"")
+        .replace(
+            "annual = \"市科协机构及常委会会议\"",
+            "annual = \"召开市科协机构及常委会全体会议\"",
+        );
+    assert_ne!(corrected, text);
     fs::write(&form, corrected).expect("correct the form");
     fs::write(
         site.join("content/2023/bu-chong-xiang-mu.toml"),
