@@ -20,7 +20,7 @@ use crate::archive::record::{self, RECORD, Record, SnapshotTime};
 use crate::archive::snapshot::SnapshotError;
 use crate::archive::{ARCHIVE_DIR, tarball, verify};
 use crate::build::{self, BuildOptions, Scope};
-use crate::corrections::{Amendment, diff};
+use crate::corrections::{Amendment, YearCorrections, diff};
 use crate::diagnostics::Diagnostics;
 use crate::export::{DECLARATIONS_CSV, INDICATORS_CSV};
 use crate::files::OutputFile;
@@ -117,7 +117,7 @@ pub fn amend(root: &Path, options: &AmendOptions) -> Result<AmendOutcome, Snapsh
     };
     let mut amendments = old_record.amendments.clone();
     amendments.push(amendment.clone());
-    corrected.amendments = amendments.clone();
+    corrected.corrections = YearCorrections::new(amendments.clone());
     let totals = corrected.totals.clone();
 
     let memory = Memory::default();

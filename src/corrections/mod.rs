@@ -11,6 +11,8 @@
 pub mod diff;
 pub mod view;
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 /// The `field` of a change that adds or removes a whole declaration.
@@ -72,5 +74,116 @@ impl Change {
 
     pub fn is_declaration_removed(&self) -> bool {
         self.field == DECLARATION_FIELD && self.new.is_empty()
+    }
+}
+
+/// A year's amendments, with each declaration's changes indexed once, so rendering every page of
+/// a year amended in bulk stays linear.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct YearCorrections {
+    /// Oldest first.
+    pub amendments: Vec<Amendment>,
+    /// Slug → (index of the amendment, indexes of its changes to that declaration), oldest first.
+    #[serde(skip)]
+    by_slug: HashMap<String, Vec<(usize, Vec<usize>)>>,
+}
+
+impl YearCorrections {
+    pub fn new(amendments: Vec<Amendment>) -> YearCorrections {
+        let mut by_slug: HashMap<String, Vec<(usize, Vec<usize>)>> = HashMap::new();
+        for (index, amendment) in amendments.iter().enumerate() {
+            for (position, change) in amendment.changes.iter().enumerate() {
+                let entries = by_slug.entry(change.slug.clone()).or_default();
+                match entries.last_mut() {
+                    Some((last, changes)) if *last == index => changes.push(position),
+                    _ => entries.push((index, vec![position])),
+                }
+            }
+        }
+        YearCorrections {
+            amendments,
+            by_slug,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.amendments.is_empty()
+    }
+
+    /// The amendments that changed `slug`, oldest first, each with those changes.
+    pub fn of_declaration(&self, slug: &str) -> Vec<(&Amendment, Vec<&Change>)> {
+        let Some(entries) = self.by_slug.get(slug) else {
+            return Vec::new();
+        };
+        entries
+            .iter()
+            .filter_map(|(index, positions)| {
+                let amendment = self.amendments.get(*index)?;
+                let changes = positions
+                    .iter()
+                    .filter_map(|position| amendment.changes.get(*position))
+                    .collect();
+                Some((amendment, changes))
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(slug: &str, field: &str) -> Change {
+        Change {
+            slug: slug.into(),
+            name: slug.into(),
+            field: field.into(),
+            title: field.into(),
+            old: "1".into(),
+            new: "2".into(),
+        }
+    }
+
+    fn amendment(version: u32, changes: Vec<Change>) -> Amendment {
+        Amendment {
+            version,
+            date: format!("2024-0{version}-01"),
+            time: format!("2024-0{version}-01T00:00:00Z"),
+            reason: "r".into(),
+            replaced_date: "2024-01-01".into(),
+            annual_before: "0.00".into(),
+            annual_after: "0.00".into(),
+            changes,
+        }
+    }
+
+    #[test]
+    fn a_declarations_changes_are_found_by_slug_in_amendment_order() {
+        let corrections = YearCorrections::new(vec![
+            amendment(
+                2,
+                vec![
+                    change("a", "annual"),
+                    change("b", "name"),
+                    change("a", "end"),
+                ],
+            ),
+            amendment(3, vec![change("a", "indicator")]),
+        ]);
+        let found: Vec<(u32, Vec<&str>)> = corrections
+            .of_declaration("a")
+            .into_iter()
+            .map(|(a, changes)| {
+                (
+                    a.version,
+                    changes.iter().map(|c| c.field.as_str()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            vec![(2, vec!["annual", "end"]), (3, vec!["indicator"])]
+        );
+        assert!(corrections.of_declaration("c").is_empty());
     }
 }

@@ -150,7 +150,11 @@ impl AmendmentView {
                 _ => declarations.push(DeclarationChanges {
                     slug: change.slug.clone(),
                     name: change.name.clone(),
-                    current: year.declarations.iter().any(|d| d.slug == change.slug),
+                    // Declarations are in slug order.
+                    current: year
+                        .declarations
+                        .binary_search_by(|d| d.slug.as_str().cmp(&change.slug))
+                        .is_ok(),
                     changes: vec![ChangeView::of(change)],
                 }),
             }
@@ -178,7 +182,8 @@ impl AmendmentView {
 
 /// Every amendment of the year, latest first.
 pub fn year_view(year: &Year) -> Vec<AmendmentView> {
-    year.amendments
+    year.corrections
+        .amendments
         .iter()
         .rev()
         .map(|amendment| AmendmentView::of(amendment, year))
@@ -199,20 +204,13 @@ pub struct DeclarationAmendment {
 
 /// The amendments that changed the declaration `slug`, latest first; empty when none did.
 pub fn declaration_view(year: &Year, slug: &str) -> Vec<DeclarationAmendment> {
-    year.amendments
-        .iter()
-        .rev()
-        .filter_map(|amendment| {
-            let own: Vec<&Change> = amendment
-                .changes
-                .iter()
-                .filter(|change| change.slug == slug)
-                .collect();
-            if own.is_empty() {
-                return None;
-            }
+    let mut found = year.corrections.of_declaration(slug);
+    found.reverse();
+    found
+        .into_iter()
+        .map(|(amendment, own)| {
             let added = own.iter().any(|change| change.is_declaration_added());
-            Some(DeclarationAmendment {
+            DeclarationAmendment {
                 version: amendment.version,
                 replaced_version: amendment.replaced_version(),
                 date: amendment.date.clone(),
@@ -223,7 +221,7 @@ pub fn declaration_view(year: &Year, slug: &str) -> Vec<DeclarationAmendment> {
                     .filter(|change| change.field != DECLARATION_FIELD)
                     .map(ChangeView::of)
                     .collect(),
-            })
+            }
         })
         .collect()
 }
@@ -241,7 +239,8 @@ pub struct VersionView {
 
 /// Every earlier version, latest first.
 pub fn versions_view(year: &Year) -> Vec<VersionView> {
-    year.amendments
+    year.corrections
+        .amendments
         .iter()
         .rev()
         .map(|amendment| VersionView {

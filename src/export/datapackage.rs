@@ -85,7 +85,7 @@ fn resources(year: &Year) -> Vec<Value> {
             }])),
         ));
     }
-    if !year.amendments.is_empty() {
+    if !year.corrections.is_empty() {
         resources.push(resource(
             "corrections",
             CORRECTIONS_CSV,

@@ -58,10 +58,10 @@ pub fn year_files(config: &SiteConfig, year: &Year) -> Result<Vec<OutputFile>, D
             quality::findings(year, report),
         )?);
     }
-    if !year.amendments.is_empty() {
+    if !year.corrections.is_empty() {
         files.push(file(
             format!("{prefix}/{CORRECTIONS_CSV}"),
-            corrections::corrections(&year.amendments),
+            corrections::corrections(&year.corrections.amendments),
         )?);
     }
     Ok(files)

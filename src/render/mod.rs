@@ -144,7 +144,7 @@ impl<'a> Renderer<'a> {
             }
             Page::Year(year) => {
                 self.year_context(&mut context, year);
-                context.insert("amendments", &year.amendments.len());
+                context.insert("amendments", &year.corrections.amendments.len());
                 "year.html"
             }
             Page::Corrections(year) => {

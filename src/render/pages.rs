@@ -118,7 +118,7 @@ pub fn of_year(year: &Year) -> Vec<Page<'_>> {
     if year.quality.is_some() {
         pages.push(Page::Quality(year));
     }
-    if !year.amendments.is_empty() {
+    if !year.corrections.is_empty() {
         pages.push(Page::Corrections(year));
         pages.push(Page::Versions(year));
     }

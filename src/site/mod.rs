@@ -80,7 +80,7 @@ pub struct Year {
     pub quality: Option<YearQuality>,
     /// The 更正记录 of an archived year, oldest first: set only when `snapshot --amend` renders
     /// the corrected year (a built site copies archived years, it does not render them).
-    pub amendments: Vec<crate::corrections::Amendment>,
+    pub corrections: crate::corrections::YearCorrections,
 }
 
 impl Year {
@@ -162,7 +162,7 @@ fn summarize_year(year: u16, declarations: Vec<Declaration>, quality: &QualitySe
         by_nature: into_groups(by_nature),
         by_department,
         departments,
-        amendments: Vec::new(),
+        corrections: Default::default(),
     }
 }
 
