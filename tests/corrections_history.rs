@@ -69,7 +69,7 @@ fn every_amendment_is_kept_and_each_version_verifies_on_its_own() {
 
     // Second amendment: a declaration withdrawn.
     std::fs::remove_file(site.path("content/2023/pei-xun.toml")).expect("remove");
-    let AmendOutcome::Amended(second) = amend_on(&site, "1717200000", "培训费项目撤回")
+    let AmendOutcome::Amended(second) = amend_on(&site, "1717200000", "培训费项目撤回 <b>&")
     else {
         panic!("the second amendment changed nothing");
     };
@@ -118,6 +118,12 @@ fn every_amendment_is_kept_and_each_version_verifies_on_its_own() {
         "the goal's character diff: {log}"
     );
     assert!(log.contains("新项目") && log.contains("培训费项目撤回"));
+    assert!(!log.contains("<b>"), "the reason is escaped: {log}");
+    let record = site.text("archive/2023/snapshot.toml");
+    assert!(
+        record.contains("培训费项目撤回 <b>&"),
+        "kept verbatim in the record"
+    );
     // The withdrawn declaration's page stays readable in the version that had it.
     assert!(log.contains("../versions/2/pei-xun/"));
     assert!(
