@@ -151,3 +151,43 @@ fn every_amendment_is_kept_and_each_version_verifies_on_its_own() {
         "{warnings:?}"
     );
 }
+
+fn try_amend(site: &Site) -> Result<AmendOutcome, String> {
+    let options = AmendOptions {
+        year: 2023,
+        reason: Some("更正".to_string()),
+        source_date_epoch: Some("1714521600".to_string()),
+    };
+    amend(site.root(), &options).map_err(|err| err.to_string())
+}
+
+#[test]
+fn the_same_amendment_gives_the_same_archive_and_a_failed_one_changes_nothing() {
+    let sites = [Site::two_years(), Site::two_years()];
+    for site in &sites {
+        site.snapshot(2023, false, false).expect("snapshot");
+        site.declaration(2023, "hui-yi", "会议费", "90000.00");
+        assert!(matches!(try_amend(site), Ok(AmendOutcome::Amended(_))));
+    }
+    assert_eq!(sites[0].tree("archive/2023"), sites[1].tree("archive/2023"));
+
+    // Invalid sources: the error names the file, the archive stays as it was.
+    let site = &sites[0];
+    let before = site.tree("archive/2023");
+    site.write(
+        "content/2023/hui-yi.toml",
+        "name = \"会议费\"\nyear = 2023\n[funding\n",
+    );
+    let failed = try_amend(site).map(|_| ()).expect_err("invalid sources");
+    assert!(failed.contains("nothing was published"), "{failed}");
+    assert_eq!(site.tree("archive/2023"), before);
+
+    // A tampered archive is not amended: the version it would keep must be what was published.
+    site.declaration(2023, "hui-yi", "会议费", "80000.00");
+    site.write("archive/2023/versions/1/hui-yi/index.html", "tampered");
+    let refused = try_amend(site).map(|_| ()).expect_err("tampered archive");
+    assert!(
+        refused.contains("does not verify") && refused.contains("versions/1/hui-yi/index.html"),
+        "{refused}"
+    );
+}
