@@ -294,7 +294,7 @@ pub fn produce_keeping(
             None => crate::search::index_site(root, site, archives),
         });
         written.extend(emit_all(sink, index)?);
-        let feed = timings.time("feeds", || feeds(site, &written))?;
+        let feed = timings.time("feeds", || feeds(site, archives, &written))?;
         written.extend(emit_all(sink, feed)?);
         let copied = timings.time("static", || copy_static(statics, &written, sink))?;
         written.extend(copied);
@@ -409,12 +409,18 @@ pub(crate) fn emit_all(
 }
 
 /// `feed.xml` and the sitemap of every written page (archived years included, as published).
-pub(crate) fn feeds(site: &Site, written: &[Written]) -> Result<Vec<OutputFile>, BuildError> {
+pub(crate) fn feeds(
+    site: &Site,
+    archives: &Archives,
+    written: &[Written],
+) -> Result<Vec<OutputFile>, BuildError> {
     let failed = |path: &str| {
         let path = path.to_string();
         move |err: std::io::Error| Diagnostic::error(&path, "", format!("cannot write: {err}"))
     };
-    let mut files = vec![crate::feeds::feed(site).map_err(failed(crate::feeds::FEED))?];
+    let amendments = archives.amendments();
+    let feed = crate::feeds::feed_with_amendments(site, &amendments);
+    let mut files = vec![feed.map_err(failed(crate::feeds::FEED))?];
     let paths = written.iter().map(|file| file.path.as_str());
     files.extend(
         crate::feeds::sitemaps(&site.config, paths).map_err(failed(crate::feeds::SITEMAP))?,

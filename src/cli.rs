@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::archive::{snapshot, verify};
+use crate::archive::{amend, snapshot, verify};
 use crate::build::{self, BuildError, BuildOptions};
 use crate::content;
 use crate::diagnostics::Diagnostics;
@@ -118,13 +118,26 @@ pub enum Command {
     /// Freeze YEAR into archive/YEAR/ (pages, assets, SHA256SUMS, snapshot.toml), rendered
     /// exactly as `build` publishes it. From then on `build` copies it verbatim. The snapshot
     /// time is SOURCE_DATE_EPOCH if set, else taken from the declarations.
+    ///
+    /// To correct an archived year in the open, use --amend --reason "…": the corrected year
+    /// becomes archive/YEAR/, the version it replaces is kept as archive/YEAR/versions/N/, and the
+    /// year's 更正记录 (pages, corrections.csv, feed) shows what changed, when and why.
     Snapshot {
         /// The year to freeze, e.g. 2023.
         #[arg(value_parser = clap::value_parser!(u16).range(1000..=9999))]
         year: u16,
-        /// Replace an existing snapshot of YEAR.
-        #[arg(long)]
+        /// Replace an existing snapshot of YEAR, keeping no history: the version published so
+        /// far is deleted and nothing records that it changed (use --amend to keep it).
+        #[arg(long, conflicts_with = "amend")]
         force: bool,
+        /// Correct an already archived YEAR from content/YEAR/, keeping every earlier version
+        /// published and verifiable under archive/YEAR/versions/N/. Needs --reason. Dated
+        /// SOURCE_DATE_EPOCH if set, else today (the date is recorded in snapshot.toml).
+        #[arg(long, conflicts_with = "tar")]
+        amend: bool,
+        /// Why the year is corrected (published with the correction); required with --amend.
+        #[arg(long, value_name = "说明", requires = "amend")]
+        reason: Option<String>,
         /// Also write archive/YEAR.tar.gz (deterministic) for offline keeping.
         #[arg(long)]
         tar: bool,
@@ -194,7 +207,22 @@ pub fn run(cli: Cli) -> ExitCode {
             };
             run_build(&options, &out.unwrap_or_else(|| cli.root.join("public")))
         }
-        Command::Snapshot { year, force, tar } => {
+        Command::Snapshot {
+            year,
+            amend: true,
+            reason,
+            ..
+        } => {
+            let options = amend::AmendOptions {
+                year,
+                reason,
+                source_date_epoch: std::env::var("SOURCE_DATE_EPOCH").ok(),
+            };
+            run_amend(&cli.root, &options)
+        }
+        Command::Snapshot {
+            year, force, tar, ..
+        } => {
             let options = snapshot::SnapshotOptions {
                 year,
                 force,
@@ -396,6 +424,45 @@ fn run_snapshot(root: &Path, options: &snapshot::SnapshotOptions) -> Result<(), 
         println!("wrote {}", tarball.display());
     }
     println!("Next: commit the archive folder; `disclose build` now publishes it verbatim.");
+    Ok(())
+}
+
+fn run_amend(root: &Path, options: &amend::AmendOptions) -> Result<(), String> {
+    let outcome = amend::amend(root, options).map_err(|err| match err {
+        snapshot::SnapshotError::Build(err) => report_failure(err),
+        other => other.to_string(),
+    })?;
+    let done = match outcome {
+        amend::AmendOutcome::NothingChanged => {
+            println!(
+                "nothing changed: content/{year}/ gives the same published data as archive/{year}/; nothing was written",
+                year = options.year
+            );
+            return Ok(());
+        }
+        amend::AmendOutcome::Amended(done) => done,
+    };
+    print_diagnostics(&done.diagnostics);
+    let amendment = &done.amendment;
+    println!(
+        "amended {} on {} ({} change(s)): version {} is now {}, version {} is kept in {}",
+        done.record.year,
+        amendment.date,
+        amendment.changes.len(),
+        amendment.version,
+        done.folder.display(),
+        amendment.replaced_version(),
+        done.folder
+            .join(amend::VERSIONS_DIR)
+            .join(amendment.replaced_version().to_string())
+            .display()
+    );
+    if let Some(tarball) = &done.tarball {
+        println!("rewrote {}", tarball.display());
+    }
+    println!(
+        "Next: commit the archive folder; `disclose build` publishes the correction and its 更正记录."
+    );
     Ok(())
 }
 

@@ -234,13 +234,22 @@ fn classify(relative: &Path, depth: usize) -> Result<Option<ContentFile>, String
 
 /// Names a year's own folders use (SPEC §4): a declaration with one of them as its slug would
 /// collide with `YEAR/NAME/`.
-pub const RESERVED_SLUGS: &[&str] = &["assets", "departments", "quality", "search"];
+pub const RESERVED_SLUGS: &[&str] = &[
+    "assets",
+    "corrections",
+    "departments",
+    "quality",
+    "search",
+    "versions",
+];
 
 fn reserved_use(slug: &str) -> &'static str {
     match slug {
         "assets" => "style sheet and icons",
         "departments" => "department pages",
         "quality" => "indicator-quality report",
+        "corrections" => "更正记录 (corrections of an amended archive)",
+        "versions" => "earlier versions of an amended archive",
         _ => "search index",
     }
 }

@@ -14,6 +14,7 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use sha2::{Digest, Sha256};
 
+use crate::corrections::Amendment;
 use crate::files::OutputFile;
 use crate::model::{Date, Declaration, SiteConfig};
 use crate::money::format_yuan;
@@ -37,6 +38,15 @@ pub const SITEMAP_URLS: usize = 50_000;
 /// The Atom feed: one entry per published declaration, latest year first, then by slug, at most
 /// [`FEED_ENTRIES`].
 pub fn feed(site: &Site) -> std::io::Result<OutputFile> {
+    feed_with_amendments(site, &[])
+}
+
+/// The feed with one entry per amendment of an archived year (`YEAR`, amendment), latest first,
+/// before the declarations: a correction is news to anyone who read the year before.
+pub fn feed_with_amendments(
+    site: &Site,
+    amendments: &[(u16, &Amendment)],
+) -> std::io::Result<OutputFile> {
     let config = &site.config;
     let mut entries: Vec<&Declaration> = site
         .years
@@ -46,9 +56,16 @@ pub fn feed(site: &Site) -> std::io::Result<OutputFile> {
         .take(FEED_ENTRIES)
         .collect();
     entries.sort_by(|a, b| b.year.cmp(&a.year).then_with(|| a.slug.cmp(&b.slug)));
+    let mut amendments = amendments.to_vec();
+    amendments.sort_by(|a, b| (&b.1.time, b.0).cmp(&(&a.1.time, a.0)));
     let updated = entries
         .iter()
         .map(|declaration| updated(declaration))
+        .chain(
+            amendments
+                .iter()
+                .map(|(_, amendment)| amendment.time.clone()),
+        )
         .max()
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string());
     let mut writer = start_document();
@@ -74,6 +91,9 @@ pub fn feed(site: &Site) -> std::io::Result<OutputFile> {
             w.create_element("author")
                 .write_inner_content(|w| text_element(w, "name", &config.publisher))?;
             text_element(w, "generator", "disclose")?;
+            amendments
+                .iter()
+                .try_for_each(|(year, amendment)| amendment_entry(w, config, *year, amendment))?;
             entries
                 .iter()
                 .try_for_each(|declaration| entry(w, config, declaration))
@@ -114,6 +134,69 @@ fn entry(w: &mut Writer<Vec<u8>>, config: &SiteConfig, declaration: &Declaration
         w.create_element("summary")
             .with_attribute(("type", "text"))
             .write_text_content(BytesText::new(&clean(&summary(declaration))))?;
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// An amendment: its date, reason and how many values changed, linking the year's 更正记录.
+fn amendment_entry(
+    w: &mut Writer<Vec<u8>>,
+    config: &SiteConfig,
+    year: u16,
+    amendment: &Amendment,
+) -> XmlResult {
+    let year_text = year.to_string();
+    let version = amendment.version.to_string();
+    let page = format!("{}{year}/corrections/#v{version}", config.base_url);
+    let names: std::collections::BTreeSet<&str> = amendment
+        .changes
+        .iter()
+        .map(|change| change.name.as_str())
+        .collect();
+    let mut summary = format!(
+        "{year}年度申报表于 {} 更正（第{version}版）。更正原因：{}。共改动 {} 项，涉及：{}。",
+        amendment.date,
+        amendment.reason,
+        amendment.changes.len(),
+        names.into_iter().collect::<Vec<_>>().join("、")
+    );
+    if amendment.annual_before != amendment.annual_after {
+        let yuan = |text: &str| {
+            text.parse::<rust_decimal::Decimal>()
+                .map_or_else(|_| text.to_string(), format_yuan)
+        };
+        summary.push_str(&format!(
+            "年度资金申请总额合计由 {} 元更正为 {} 元。",
+            yuan(&amendment.annual_before),
+            yuan(&amendment.annual_after)
+        ));
+    }
+    w.create_element("entry").write_inner_content(|w| {
+        text_element(
+            w,
+            "title",
+            &format!("{year}年度更正记录：{}", amendment.date),
+        )?;
+        text_element(
+            w,
+            "id",
+            &uuid_urn(&[&config.publisher, &year_text, "amendment", &version]),
+        )?;
+        text_element(w, "updated", &amendment.time)?;
+        text_element(w, "published", &amendment.time)?;
+        link(w, "alternate", &page, Some("text/html"))?;
+        link(
+            w,
+            "related",
+            &format!("{}{year}/corrections.csv", config.base_url),
+            Some("text/csv"),
+        )?;
+        w.create_element("author")
+            .write_inner_content(|w| text_element(w, "name", &config.publisher))?;
+        w.create_element("summary")
+            .with_attribute(("type", "text"))
+            .write_text_content(BytesText::new(&clean(&summary)))?;
         Ok(())
     })?;
     Ok(())

@@ -10,6 +10,7 @@ pub mod archive;
 pub mod build;
 pub mod cli;
 pub mod content;
+pub mod corrections;
 pub mod declaration;
 pub mod diagnostics;
 pub mod export;

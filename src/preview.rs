@@ -188,7 +188,7 @@ impl Preview {
             .collect();
         let mut generated = listing(&kept.hashes);
         generated.retain(|file| !statics.contains(file.path.as_str()));
-        emit_all(&after_pages, feeds(site, &generated)?)?;
+        emit_all(&after_pages, feeds(site, archives, &generated)?)?;
         for file in after_pages.into_files() {
             put(&mut files, &mut kept.hashes, file);
         }

@@ -209,3 +209,106 @@ fn department_pages_pass_browser_checks() {
         &["--declaration", "/2024/p-0505/"],
     );
 }
+
+/// The 更正记录 pages of an amended year: the repository's 2023 snapshotted, 市科协机构及常委会会议费
+/// corrected to 179,550.00 and a declaration added, then `snapshot 2023 --amend`. Checked: the
+/// corrected declaration page with its 更正记录 section, the year's corrections/ and versions/
+/// pages, and the original version's pages as published at versions/1/. Other declaration pages
+/// are removed before the check (same template as the repo site's).
+#[test]
+fn corrections_pages_pass_browser_checks() {
+    if !browser_tools_present() {
+        return;
+    }
+    const SLUG: &str = "shi-ke-xie-ji-gou-ji-chang-wei-hui-hui-yi-fei";
+    let tmp = tempfile::tempdir().expect("create a temporary directory");
+    let site = tmp.path().join("site");
+    for folder in ["content", "templates"] {
+        copy_tree(&manifest_dir().join(folder), &site.join(folder));
+    }
+    fs::copy(manifest_dir().join("site.toml"), site.join("site.toml")).expect("site.toml");
+    let disclose = |epoch: &str, args: &[&str]| {
+        let run = Command::new(env!("CARGO_BIN_EXE_disclose"))
+            .arg("--root")
+            .arg(&site)
+            .args(args)
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .output()
+            .expect("run the disclose binary");
+        assert!(
+            run.status.success(),
+            "{}",
+            describe("disclose failed", &run)
+        );
+    };
+    disclose("1709251200", &["snapshot", "2023"]);
+    let form = site.join(format!("content/2023/{SLUG}.toml"));
+    let text = fs::read_to_string(&form).expect("form");
+    // The correction, and a reworded goal so the page also shows a text diff.
+    let corrected = text
+        .replace("annual = \"249,550.00\"", "annual = \"179,550.00\"")
+        .replace(
+            "annual = \"市科协机构及常委会会议\"",
+            "annual = \"召开市科协机构及常委会全体会议\"",
+        );
+    assert_ne!(corrected, text);
+    fs::write(&form, corrected).expect("correct the form");
+    fs::write(
+        site.join("content/2023/bu-chong-xiang-mu.toml"),
+        "name = \"补充申报项目\"\nyear = 2023\ndepartment = \"上海市科学技术协会\"\n\n[funding]\nannual = \"10,000.00\"\n\n[[indicators]]\nlevel1 = \"产出指标\"\nlevel2 = \"数量指标\"\nname = \"活动场次\"\ntarget = \"≥2(场)\"\n",
+    )
+    .expect("add a declaration");
+    disclose(
+        "1714521600",
+        &[
+            "snapshot",
+            "2023",
+            "--amend",
+            "--reason",
+            "年度资金申请总额按资金来源合计更正，补充一份申报表",
+        ],
+    );
+    let public = tmp.path().join("public");
+    build_site(&site, &public);
+    let keep = [
+        SLUG,
+        "assets",
+        "corrections",
+        "versions",
+        "bu-chong-xiang-mu",
+    ];
+    prune(&public.join("2023"), &keep);
+    prune(&public.join("2023/versions/1"), &[SLUG, "assets"]);
+    check_site(
+        &public,
+        "browser-report-corrections",
+        tmp,
+        &["--declaration", &format!("/2023/{SLUG}/")],
+    );
+}
+
+/// Remove every folder directly in `dir` except those named in `keep`.
+fn prune(dir: &Path, keep: &[&str]) {
+    for entry in fs::read_dir(dir).expect("list") {
+        let path = entry.expect("entry").path();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if path.is_dir() && !keep.contains(&name.as_str()) && name.parse::<u32>().is_err() {
+            fs::remove_dir_all(&path).expect("prune");
+        }
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("walk");
+        let target = to.join(entry.path().strip_prefix(from).expect("prefix"));
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}

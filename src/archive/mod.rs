@@ -7,6 +7,7 @@
 //! archive whose files no longer match its manifest is an error: publishing it would break the
 //! promise the manifest makes.
 
+pub mod amend;
 pub mod copy;
 pub mod record;
 pub mod snapshot;
@@ -46,14 +47,34 @@ pub struct Archives {
 }
 
 impl Archives {
+    /// Every amendment of every archived year, for the feed.
+    pub fn amendments(&self) -> Vec<(u16, &crate::corrections::Amendment)> {
+        self.years
+            .iter()
+            .flat_map(|archived| {
+                let year = archived.year;
+                archived.record.amendments.iter().map(move |a| (year, a))
+            })
+            .collect()
+    }
+
     /// Years as the templates mark them.
     pub fn marks(&self) -> BTreeMap<u16, ArchivedMark> {
         self.years
             .iter()
             .filter_map(|archived| {
                 let totals = archived.record.totals().ok()?;
-                let date = archived.record.date.clone();
-                Some((archived.year, ArchivedMark { date, totals }))
+                // First archived on: the first version's day, however often corrected since.
+                let amendments = &archived.record.amendments;
+                let first = amendments.first().map(|a| &a.replaced_date);
+                let date = first.unwrap_or(&archived.record.date).clone();
+                let corrected = archived.record.amendments.last().map(|a| a.date.clone());
+                let mark = ArchivedMark {
+                    date,
+                    totals,
+                    corrected,
+                };
+                Some((archived.year, mark))
             })
             .collect()
     }
@@ -212,7 +233,7 @@ fn source_warnings(root: &Path, record: &Record) -> Vec<Diagnostic> {
         .map(|s| (s.path.as_str(), s.sha256.as_str()))
         .collect();
     let tail = format!(
-        "since {year} was archived on {}; the site keeps publishing archive/{year}/ unchanged; to publish the new sources run `disclose snapshot {year} --force`",
+        "since {year} was archived on {}; the site keeps publishing archive/{year}/ unchanged; to publish the new sources as a correction that keeps the published version, run `disclose snapshot {year} --amend --reason \"…\"` (or `--force` to replace it without history)",
         record.date
     );
     let mut warnings = Vec::new();

@@ -39,11 +39,13 @@ pub struct RecordTotals {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
     pub year: u16,
-    /// Snapshot day, `YYYY-MM-DD` (UTC), shown next to 已归档.
+    /// Snapshot day, `YYYY-MM-DD` (UTC): when this version was frozen (for an amended year, the
+    /// day of the latest amendment; the first version's day is `amendments[0].replaced_date`).
     pub date: String,
     /// Snapshot time, RFC 3339 UTC.
     pub time: String,
-    /// Where the time came from: `SOURCE_DATE_EPOCH` or `declarations`.
+    /// Where the time came from: `SOURCE_DATE_EPOCH`, `declarations`, or (an amendment made
+    /// without `SOURCE_DATE_EPOCH`) `amendment`, the day it was made.
     pub time_from: String,
     pub disclose_version: String,
     pub declarations: usize,
@@ -51,6 +53,10 @@ pub struct Record {
     pub sources_sha256: String,
     pub totals: RecordTotals,
     pub sources: Vec<Source>,
+    /// Every amendment (`snapshot --amend`), oldest first; the versions they replaced are kept in
+    /// `versions/N/`. Empty (and not written) for a year never amended.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amendments: Vec<crate::corrections::Amendment>,
 }
 
 impl Record {

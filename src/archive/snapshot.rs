@@ -155,12 +155,13 @@ fn make_record(
         sources_sha256: record::combined_hash(&sources),
         totals: (&totals).into(),
         sources,
+        amendments: Vec::new(),
     };
     Ok((record, time))
 }
 
 /// Write `bytes` to `path` through a temporary file beside it, so a reader never sees half a file.
-fn write_replacing(path: &Path, bytes: &[u8]) -> Result<PathBuf, SnapshotError> {
+pub(crate) fn write_replacing(path: &Path, bytes: &[u8]) -> Result<PathBuf, SnapshotError> {
     let name = path
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())

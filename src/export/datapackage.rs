@@ -8,9 +8,10 @@
 
 use serde_json::{Map, Value, json};
 
+use super::corrections::CORRECTION_COLUMNS;
 use super::csv::{Column, DECLARATION_COLUMNS, INDICATOR_COLUMNS, Kind};
 use super::quality::QUALITY_COLUMNS;
-use super::{DECLARATIONS_CSV, INDICATORS_CSV, QUALITY_CSV};
+use super::{CORRECTIONS_CSV, DECLARATIONS_CSV, INDICATORS_CSV, QUALITY_CSV};
 use crate::model::SiteConfig;
 use crate::site::Year;
 
@@ -84,6 +85,18 @@ fn resources(year: &Year) -> Vec<Value> {
             }])),
         ));
     }
+    if !year.corrections.is_empty() {
+        resources.push(resource(
+            "corrections",
+            CORRECTIONS_CSV,
+            "更正记录：归档后每次更正改动的每一项（更正前、更正后、日期与原因）",
+            CORRECTION_COLUMNS,
+            // A change has no key of its own: one declaration's 绩效指标 may change several
+            // times in one amendment; and a removed declaration is no longer in `declarations`.
+            Value::Null,
+            None,
+        ));
+    }
     resources
 }
 
@@ -100,7 +113,9 @@ fn resource(
         "fields".into(),
         Value::Array(columns.iter().map(field).collect()),
     );
-    schema.insert("primaryKey".into(), primary_key);
+    if !primary_key.is_null() {
+        schema.insert("primaryKey".into(), primary_key);
+    }
     if let Some(foreign_keys) = foreign_keys {
         schema.insert("foreignKeys".into(), foreign_keys);
     }

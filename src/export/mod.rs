@@ -7,6 +7,7 @@
 //! Amounts are written from `Decimal` in 元 with two decimals; nothing passes through a float.
 //! A year's files depend only on that year, so years are exported independently (in parallel).
 
+pub mod corrections;
 pub mod csv;
 pub mod datapackage;
 pub mod quality;
@@ -24,6 +25,8 @@ pub const DATAPACKAGE: &str = "datapackage.json";
 pub const WORKBOOK: &str = "declarations.xlsx";
 /// The year's 绩效指标质量 findings, when the site publishes the report.
 pub const QUALITY_CSV: &str = "quality.csv";
+/// The 更正记录 of an amended archived year.
+pub const CORRECTIONS_CSV: &str = "corrections.csv";
 
 /// The open-data files of one year.
 pub fn year_files(config: &SiteConfig, year: &Year) -> Result<Vec<OutputFile>, Diagnostic> {
@@ -53,6 +56,12 @@ pub fn year_files(config: &SiteConfig, year: &Year) -> Result<Vec<OutputFile>, D
         files.push(file(
             format!("{prefix}/{QUALITY_CSV}"),
             quality::findings(year, report),
+        )?);
+    }
+    if !year.corrections.is_empty() {
+        files.push(file(
+            format!("{prefix}/{CORRECTIONS_CSV}"),
+            corrections::corrections(&year.corrections.amendments),
         )?);
     }
     Ok(files)

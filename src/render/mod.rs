@@ -44,6 +44,8 @@ struct YearLink {
     totals: TotalsView,
     /// Snapshot date of an archived year.
     archived: Option<String>,
+    /// Date of the latest correction of an archived year.
+    corrected: Option<String>,
 }
 
 /// Every year, from content or only from the archive, oldest first.
@@ -57,6 +59,7 @@ fn year_links(site: &Site, archived: &BTreeMap<u16, ArchivedMark>) -> Vec<YearLi
                 count: year.declarations.len(),
                 totals: TotalsView::from(&year.totals),
                 archived: None,
+                corrected: None,
             };
             (year.year, link)
         })
@@ -67,6 +70,7 @@ fn year_links(site: &Site, archived: &BTreeMap<u16, ArchivedMark>) -> Vec<YearLi
             count: mark.totals.count,
             totals: TotalsView::from(&mark.totals),
             archived: Some(mark.date.clone()),
+            corrected: mark.corrected.clone(),
         };
         links.insert(*year, link);
     }
@@ -140,7 +144,18 @@ impl<'a> Renderer<'a> {
             }
             Page::Year(year) => {
                 self.year_context(&mut context, year);
+                context.insert("amendments", &year.corrections.amendments.len());
                 "year.html"
+            }
+            Page::Corrections(year) => {
+                context.insert("year", &YearView::summary(year));
+                context.insert("amendments", &crate::corrections::view::year_view(year));
+                "corrections.html"
+            }
+            Page::Versions(year) => {
+                context.insert("year", &YearView::summary(year));
+                context.insert("versions", &crate::corrections::view::versions_view(year));
+                "versions.html"
             }
             Page::Quality(year) => {
                 context.insert("quality", &context::quality_page(year));
@@ -181,6 +196,9 @@ impl<'a> Renderer<'a> {
                 context.insert("quality", &findings.map(DeclarationFindingsView::from));
                 context.insert("declaration", &DeclarationView::from(*declaration));
                 context.insert("history", &self.history.view(declaration));
+                let corrections =
+                    crate::corrections::view::declaration_view(year, &declaration.slug);
+                context.insert("corrections", &corrections);
                 let link =
                     department.map(|department| (&department.name, department.page_folder(1)));
                 context.insert("department", &link);

@@ -36,6 +36,10 @@ pub enum Page<'s> {
         /// Its department, when the year lists departments.
         department: Option<&'s Department>,
     },
+    /// The year's 更正记录 (only a year amended with `snapshot --amend`).
+    Corrections(&'s Year),
+    /// The list of the year's earlier versions, each marked 已更正 (same condition).
+    Versions(&'s Year),
 }
 
 impl Page<'_> {
@@ -45,6 +49,8 @@ impl Page<'_> {
             Page::Home | Page::NotFound => String::new(),
             Page::Year(year) => format!("{}/", year.year),
             Page::Quality(year) => format!("{}/quality/", year.year),
+            Page::Corrections(year) => format!("{}/corrections/", year.year),
+            Page::Versions(year) => format!("{}/versions/", year.year),
             Page::Department {
                 year,
                 department,
@@ -84,6 +90,8 @@ impl Page<'_> {
             Page::Home | Page::NotFound => None,
             Page::Year(year)
             | Page::Quality(year)
+            | Page::Corrections(year)
+            | Page::Versions(year)
             | Page::Department { year, .. }
             | Page::QualityDepartment { year, .. }
             | Page::Declaration { year, .. } => Some(year.year),
@@ -109,6 +117,10 @@ pub fn of_year(year: &Year) -> Vec<Page<'_>> {
     pages.push(Page::Year(year));
     if year.quality.is_some() {
         pages.push(Page::Quality(year));
+    }
+    if !year.corrections.is_empty() {
+        pages.push(Page::Corrections(year));
+        pages.push(Page::Versions(year));
     }
     if !year.by_departments() {
         pages.extend(

@@ -30,6 +30,18 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ),
     ("404.html", include_str!("../../templates/404.html")),
     ("quality.html", include_str!("../../templates/quality.html")),
+    (
+        "corrections_macros.html",
+        include_str!("../../templates/corrections_macros.html"),
+    ),
+    (
+        "corrections.html",
+        include_str!("../../templates/corrections.html"),
+    ),
+    (
+        "versions.html",
+        include_str!("../../templates/versions.html"),
+    ),
 ];
 
 /// Built-in assets (CSS, icons), written to `assets/` and to each year's `YEAR/assets/` so that

@@ -53,6 +53,8 @@ pub struct ArchivedMark {
     /// Snapshot day, `YYYY-MM-DD`.
     pub date: String,
     pub totals: Totals,
+    /// Day of the latest amendment (`snapshot --amend`), when the year was corrected.
+    pub corrected: Option<String>,
 }
 
 /// Totals of the declarations that share one label (a 项目类别, a 项目性质 or a 主管部门).
@@ -76,6 +78,9 @@ pub struct Year {
     pub departments: Vec<Department>,
     /// The 绩效指标质量 report, when the site publishes it (`[quality] publish`).
     pub quality: Option<YearQuality>,
+    /// The 更正记录 of an archived year, oldest first: set only when `snapshot --amend` renders
+    /// the corrected year (a built site copies archived years, it does not render them).
+    pub corrections: crate::corrections::YearCorrections,
 }
 
 impl Year {
@@ -157,6 +162,7 @@ fn summarize_year(year: u16, declarations: Vec<Declaration>, quality: &QualitySe
         by_nature: into_groups(by_nature),
         by_department,
         departments,
+        corrections: Default::default(),
     }
 }
 
