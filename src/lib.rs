@@ -32,5 +32,6 @@ pub mod serve;
 pub mod sink;
 pub mod site;
 pub mod slug;
+pub mod snapshot;
 pub mod target;
 pub mod validate;

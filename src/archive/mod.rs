@@ -9,7 +9,6 @@
 
 pub mod copy;
 pub mod record;
-pub mod snapshot;
 pub mod tarball;
 pub mod verify;
 

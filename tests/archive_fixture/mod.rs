@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use disclose::archive::snapshot::{Snapshot, SnapshotError, SnapshotOptions, snapshot};
 use disclose::archive::verify::read_tree;
 use disclose::build::{BuildOptions, Produced, Rendered, build, render_to_memory};
+use disclose::snapshot::{Snapshot, SnapshotError, SnapshotOptions, snapshot};
 
 /// 2024-03-01T00:00:00Z
 pub const EPOCH: &str = "1709251200";

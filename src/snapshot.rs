@@ -1,5 +1,8 @@
 //! `disclose snapshot YEAR`: freeze a year into `archive/YEAR/`.
 //!
+//! A module of its own above both [`crate::build`] (which renders the year) and
+//! [`crate::archive`] (which reads archives back), so that neither depends on the other's caller.
+//!
 //! The year is rendered exactly as `build` would publish it (the same [`render_to_memory`],
 //! taking every file under `YEAR/`, whatever other features put there), then written with a
 //! [`Record`] and a `SHA256SUMS` through the same staged swap as `build`: a failed snapshot leaves
