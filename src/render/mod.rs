@@ -8,6 +8,7 @@
 
 pub mod chart;
 pub mod context;
+pub mod errors;
 pub mod markdown;
 pub mod pages;
 pub mod templates;
@@ -224,12 +225,13 @@ impl<'a> Renderer<'a> {
         context: &Context,
         path: String,
     ) -> Result<OutputFile, Diagnostic> {
-        let html = self.theme.tera.render(template, context).map_err(|err| {
-            Diagnostic::error(
-                format!("templates/{template}"),
-                "",
-                format!("rendering {path} failed: {}", templates::error_chain(&err)),
-            )
+        let tera = &self.theme.tera;
+        let html = tera.render(template, context).map_err(|err| {
+            let parents = tera
+                .get_template(template)
+                .map(|compiled| compiled.parents.clone())
+                .unwrap_or_default();
+            errors::render_failure(&err, template, &parents, &path, &self.theme.sources)
         })?;
         Ok(OutputFile {
             path,
