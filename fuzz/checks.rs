@@ -147,8 +147,11 @@ pub fn import_as(format: Format, bytes: &[u8]) {
     }
 }
 
+/// A check: panics when the input breaks a promise.
+pub type Check = fn(&[u8]);
+
 /// Every target by name, as `fuzz/fuzz_targets/NAME.rs` and `fuzz/regressions/NAME/` call it.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Check)] = &[
     ("declaration", declaration),
     ("amount", amount),
     ("target", target),

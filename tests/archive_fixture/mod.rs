@@ -7,7 +7,10 @@ use std::collections::BTreeMap;
 use disclose::archive::verify::read_tree;
 use disclose::snapshot::{Snapshot, SnapshotError, SnapshotOptions, snapshot};
 
+// Each fixture module takes its own copy of the builder, so that its constructors (`Site::new`
+// means a different site in `common` and in `serve_fixture`) never clash in a test that uses two.
 #[path = "../site_builder/mod.rs"]
+#[allow(clippy::duplicate_mod)]
 mod site_builder;
 #[allow(unused_imports)]
 pub use site_builder::{Run, Site, write_files};

@@ -4,7 +4,10 @@
 
 use std::fs;
 
+// Each fixture module takes its own copy of the builder, so that its constructors (`Site::new`
+// means a different site in `common` and in `serve_fixture`) never clash in a test that uses two.
 #[path = "../site_builder/mod.rs"]
+#[allow(clippy::duplicate_mod)]
 mod site_builder;
 #[allow(unused_imports)]
 pub use site_builder::{Run, Site, tree, write_files};
