@@ -135,3 +135,26 @@ fn write_import_seeds() {
         fs::write(folder.join(format!("seed-{name}")), bytes).expect("seed");
     }
 }
+
+/// calamine panics on this damaged `.xls` (found by fuzzing); the importer reports it instead.
+#[test]
+fn a_workbook_that_crashes_the_excel_reader_is_an_error() {
+    use disclose::import::{ImportOptions, Input, import};
+    let path = fuzz_dir().join("regressions/import_xls/calamine-cfb-assertion");
+    let bytes = fs::read(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+    let outcome = import(
+        &[Input {
+            name: "damaged.xls",
+            bytes: &bytes,
+        }],
+        ImportOptions::default(),
+    );
+    assert!(outcome.declarations.is_empty());
+    let errors: Vec<String> = outcome.errors.iter().map(|e| e.to_string()).collect();
+    assert!(
+        errors.iter().any(|error| error.starts_with(
+            "damaged.xls:1: error: cannot be read as xls: not a readable Excel workbook"
+        )),
+        "{errors:?}"
+    );
+}

@@ -3,4 +3,7 @@
 #[path = "../checks.rs"]
 mod checks;
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::import_as(disclose::import::Format::Xlsx, data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    checks::contain_calamine_panics();
+    checks::import_as(disclose::import::Format::Xlsx, data)
+});
