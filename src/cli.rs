@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::archive::{amend, snapshot, verify};
+use crate::archive::verify;
 use crate::build::{self, BuildError, BuildOptions};
 use crate::content;
 use crate::diagnostics::Diagnostics;
@@ -16,6 +16,8 @@ use crate::import;
 use crate::init;
 use crate::quality;
 use crate::serve::{self, ServeOptions};
+use crate::snapshot;
+use crate::snapshot::amend;
 
 /// Publish 财政项目支出绩效目标申报表 (project-expenditure performance-target declarations) as a
 /// static disclosure website.

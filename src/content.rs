@@ -309,7 +309,16 @@ fn load_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<SiteConfig>
             return None;
         }
     };
-    let document = match DeTable::parse(&source) {
+    let (config, found) = parse_config(&source);
+    diagnostics.extend(found);
+    config
+}
+
+/// Reads the text of `site.toml`: the config, or None with the errors that stopped it (warnings
+/// come with either). Pure, so it can be fuzzed on its own.
+pub fn parse_config(source: &str) -> (Option<SiteConfig>, Vec<Diagnostic>) {
+    let file = Path::new("site.toml");
+    let document = match DeTable::parse(source) {
         Ok(document) => document,
         Err(syntax) => {
             let mut diagnostic = Diagnostic::error(
@@ -318,13 +327,12 @@ fn load_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<SiteConfig>
                 format!("TOML syntax: {}", syntax.message().trim()),
             );
             if let Some(span) = syntax.span() {
-                diagnostic = diagnostic.at(&source, &span);
+                diagnostic = diagnostic.at(source, &span);
             }
-            diagnostics.push(diagnostic);
-            return None;
+            return (None, vec![diagnostic]);
         }
     };
-    let mut reader = FieldReader::new(&source, file);
+    let mut reader = FieldReader::new(source, file);
     let whole = 0..0;
     let scope = Scope {
         table: document.get_ref(),
@@ -343,18 +351,18 @@ fn load_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<SiteConfig>
         .unwrap_or_else(|| "/".into());
     let quality = crate::quality::config::read(&mut reader, scope);
     let failed = reader.diagnostics.iter().any(Diagnostic::is_error);
-    diagnostics.extend(reader.diagnostics);
-    if failed {
-        return None;
-    }
-    Some(SiteConfig {
-        title: title?,
-        base_url: normalize_base_url(&base_url),
-        language,
-        publisher: publisher?,
-        description,
-        quality,
-    })
+    let config = match (failed, title, publisher) {
+        (false, Some(title), Some(publisher)) => Some(SiteConfig {
+            title,
+            base_url: normalize_base_url(&base_url),
+            language,
+            publisher,
+            description,
+            quality,
+        }),
+        _ => None,
+    };
+    (config, reader.diagnostics)
 }
 
 /// `https://host/sub` → `https://host/sub/`.

@@ -16,9 +16,9 @@ use sha2::{Digest, Sha256};
 
 use crate::corrections::Amendment;
 use crate::files::OutputFile;
+use crate::markdown::to_plain_text;
 use crate::model::{Date, Declaration, SiteConfig};
 use crate::money::format_yuan;
-use crate::render::markdown::to_plain_text;
 use crate::site::Site;
 
 pub const FEED: &str = "feed.xml";

@@ -85,6 +85,10 @@ pub enum AmountError {
         max: u32,
         example: String,
     },
+    #[error(
+        "{text:?} is too large for a declared amount (at most 10^18 元, a thousand times any budget on earth); check the number for extra digits"
+    )]
+    TooLarge { text: String },
     #[error("{text:?} is negative; a declared amount is never below zero")]
     Negative { text: String },
     #[error(
@@ -97,6 +101,11 @@ pub enum AmountError {
     Float { text: String },
 }
 
+/// The largest amount a declaration may hold, in 元: far above any real budget, and far enough
+/// below `Decimal::MAX` (about 7.9 × 10^28) that no sum of declared amounts can overflow, so
+/// totals never fail.
+pub const MAX_YUAN: Decimal = Decimal::from_parts(0xA764_0000, 0x0DE0_B6B3, 0, false, 0);
+
 /// Parse an amount written in `unit`: digits, an optional thousands separator (`,` every three
 /// digits), and at most [`Unit::max_decimals`] decimals. Returns the value in that unit.
 pub fn parse_amount(text: &str, unit: Unit) -> Result<Decimal, AmountError> {
@@ -105,7 +114,12 @@ pub fn parse_amount(text: &str, unit: Unit) -> Result<Decimal, AmountError> {
         text: text.to_string(),
         max,
     };
-    if text.starts_with('-') && parse_amount(&text[1..], unit).is_ok() {
+    // One level only: a run of minus signs must not recurse once per sign (found by the fuzzer:
+    // a few thousand `-` overflowed the stack).
+    if let Some(rest) = text.strip_prefix('-')
+        && !rest.starts_with('-')
+        && parse_amount(rest, unit).is_ok()
+    {
         return Err(AmountError::Negative {
             text: text.to_string(),
         });
@@ -124,6 +138,14 @@ pub fn parse_amount(text: &str, unit: Unit) -> Result<Decimal, AmountError> {
     }
     let plain = format!("{}.{}", whole.replace(',', ""), fraction.unwrap_or("0"));
     let value = Decimal::from_str(&plain).map_err(|_| not_an_amount())?;
+    let too_large = value
+        .checked_mul(unit.yuan_per_unit())
+        .is_none_or(|yuan| yuan > MAX_YUAN);
+    if too_large {
+        return Err(AmountError::TooLarge {
+            text: text.to_string(),
+        });
+    }
     let decimals = fraction.map_or(0, str::len);
     if decimals > max as usize {
         let rounded = value.round_dp_with_strategy(max, RoundingStrategy::MidpointAwayFromZero);
@@ -205,6 +227,42 @@ impl fmt::Display for Amount {
 mod tests {
     use super::*;
     use rust_decimal::dec;
+
+    #[test]
+    fn a_run_of_minus_signs_is_not_an_amount() {
+        let dashes = "-".repeat(100_000);
+        assert!(matches!(
+            parse_amount(&dashes, Unit::Yuan),
+            Err(AmountError::NotAnAmount { .. })
+        ));
+        assert!(matches!(
+            parse_amount("--5", Unit::Yuan),
+            Err(AmountError::NotAnAmount { .. })
+        ));
+        assert!(matches!(
+            parse_amount("-5", Unit::Yuan),
+            Err(AmountError::Negative { .. })
+        ));
+    }
+
+    #[test]
+    fn refuses_amounts_too_large_to_add_up() {
+        assert_eq!(MAX_YUAN, dec!(1_000_000_000_000_000_000));
+        // Found by the fuzzer: 万元 × 10,000 overflowed Decimal and panicked.
+        let huge = "3000000000000000000000030030";
+        assert!(matches!(
+            parse_amount(huge, Unit::WanYuan),
+            Err(AmountError::TooLarge { .. })
+        ));
+        assert!(matches!(
+            parse_amount("1000000000000000000.01", Unit::Yuan),
+            Err(AmountError::TooLarge { .. })
+        ));
+        assert_eq!(
+            parse_amount("100000000000000", Unit::WanYuan),
+            Ok(dec!(100000000000000))
+        );
+    }
 
     #[test]
     fn accepts_the_forms_of_the_spec() {

@@ -4,9 +4,9 @@
 mod archive_fixture;
 
 use archive_fixture::Site;
-use disclose::archive::snapshot::SnapshotError;
 use disclose::archive::verify::{Kind, verify_dir};
 use disclose::build::{BuildError, BuildOptions, build};
+use disclose::snapshot::SnapshotError;
 
 /// Files of `public/2023/` as the first build published them, for comparison with the snapshot.
 fn year_files(site: &Site, folder: &str) -> Vec<(String, Vec<u8>)> {

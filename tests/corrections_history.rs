@@ -4,8 +4,8 @@
 mod archive_fixture;
 
 use archive_fixture::{Site, declaration_toml};
-use disclose::archive::amend::{AmendOptions, AmendOutcome, amend};
 use disclose::archive::verify::verify_dir;
+use disclose::snapshot::amend::{AmendOptions, AmendOutcome, amend};
 
 fn amend_on(site: &Site, epoch: &str, reason: &str) -> AmendOutcome {
     let options = AmendOptions {

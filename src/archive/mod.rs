@@ -7,10 +7,8 @@
 //! archive whose files no longer match its manifest is an error: publishing it would break the
 //! promise the manifest makes.
 
-pub mod amend;
 pub mod copy;
 pub mod record;
-pub mod snapshot;
 pub mod tarball;
 pub mod verify;
 

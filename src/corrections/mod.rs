@@ -8,9 +8,6 @@
 //! `snapshot.toml`, so every later render (pages, `corrections.csv`, the feed) reads it from there
 //! and never from the clock.
 
-pub mod diff;
-pub mod view;
-
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};

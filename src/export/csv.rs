@@ -6,9 +6,9 @@
 //! drift apart. Column names are the content files' field names (ASCII, stable for scripts); the
 //! Chinese labels of the form go into the schema's titles.
 
+use crate::markdown::to_plain_text;
 use crate::model::{Declaration, SiteConfig};
 use crate::money::{Amount, plain_yuan};
-use crate::render::markdown::to_plain_text;
 use crate::target::Target;
 
 /// The UTF-8 byte-order mark.

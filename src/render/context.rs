@@ -5,12 +5,12 @@
 
 use serde::Serialize;
 
+use crate::markdown::to_safe_html;
 use crate::model::{Declaration, Funding};
 use crate::money::{Amount, format_yuan, plain_yuan};
 use crate::quality::view::{
     DeclarationRow as QualityDeclarationRow, GroupRow as QualityGroupRow, QualityPageView,
 };
-use crate::render::markdown::to_safe_html;
 use crate::site::{Department, Group, Totals, Year};
 
 #[derive(Debug, Serialize)]

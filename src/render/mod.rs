@@ -8,7 +8,8 @@
 
 pub mod chart;
 pub mod context;
-pub mod markdown;
+pub mod corrections;
+pub mod errors;
 pub mod pages;
 pub mod templates;
 
@@ -149,12 +150,12 @@ impl<'a> Renderer<'a> {
             }
             Page::Corrections(year) => {
                 context.insert("year", &YearView::summary(year));
-                context.insert("amendments", &crate::corrections::view::year_view(year));
+                context.insert("amendments", &crate::render::corrections::year_view(year));
                 "corrections.html"
             }
             Page::Versions(year) => {
                 context.insert("year", &YearView::summary(year));
-                context.insert("versions", &crate::corrections::view::versions_view(year));
+                context.insert("versions", &crate::render::corrections::versions_view(year));
                 "versions.html"
             }
             Page::Quality(year) => {
@@ -197,7 +198,7 @@ impl<'a> Renderer<'a> {
                 context.insert("declaration", &DeclarationView::from(*declaration));
                 context.insert("history", &self.history.view(declaration));
                 let corrections =
-                    crate::corrections::view::declaration_view(year, &declaration.slug);
+                    crate::render::corrections::declaration_view(year, &declaration.slug);
                 context.insert("corrections", &corrections);
                 let link =
                     department.map(|department| (&department.name, department.page_folder(1)));
@@ -244,12 +245,13 @@ impl<'a> Renderer<'a> {
         context: &Context,
         path: String,
     ) -> Result<OutputFile, Diagnostic> {
-        let html = self.theme.tera.render(template, context).map_err(|err| {
-            Diagnostic::error(
-                format!("templates/{template}"),
-                "",
-                format!("rendering {path} failed: {}", templates::error_chain(&err)),
-            )
+        let tera = &self.theme.tera;
+        let html = tera.render(template, context).map_err(|err| {
+            let parents = tera
+                .get_template(template)
+                .map(|compiled| compiled.parents.clone())
+                .unwrap_or_default();
+            errors::render_failure(&err, template, &parents, &path, &self.theme.sources)
         })?;
         Ok(OutputFile {
             path,

@@ -10,6 +10,8 @@ use walkdir::WalkDir;
 
 use crate::diagnostics::Diagnostic;
 
+use super::errors::TemplateSource;
+
 /// Built-in Tera templates, by name. The repository's `templates/` folder is the source of truth.
 pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
@@ -64,6 +66,8 @@ pub const BUILTIN_ASSETS: &[(&str, &[u8])] = &[
 /// Compiled templates plus the asset files to publish.
 pub struct Theme {
     pub tera: Tera,
+    /// Every template's source and file by name, so a rendering error can point into it.
+    pub sources: BTreeMap<String, TemplateSource>,
     /// Asset name → bytes, in name order.
     pub assets: BTreeMap<String, Vec<u8>>,
 }
@@ -130,7 +134,15 @@ pub fn load_theme(root: &Path) -> Result<Theme, Diagnostic> {
             format!("template does not compile: {}", error_chain(&err)),
         )
     })?;
-    Ok(Theme { tera, assets })
+    let sources = sources
+        .into_iter()
+        .map(|(name, (text, file))| (name, TemplateSource { file, text }))
+        .collect();
+    Ok(Theme {
+        tera,
+        sources,
+        assets,
+    })
 }
 
 /// Escape text for HTML and XML: `& < > " '`. Unlike Tera's default we leave `/` alone, which

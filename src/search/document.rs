@@ -7,8 +7,8 @@
 
 use serde::Serialize;
 
+use crate::markdown::to_plain_text;
 use crate::model::Declaration;
-use crate::render::markdown::to_plain_text;
 
 /// The searched text of one declaration. Serialized with one-letter keys (it is sent to readers'
 /// browsers once per result): `s` slug, `n` 项目名称, `d` 主管部门, `i` 实施单位, `g` goals

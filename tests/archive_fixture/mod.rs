@@ -1,31 +1,30 @@
-//! A small real site in a temp folder, for the archive tests.
+//! A small real site in a temp folder, for the archive tests: the one fixture builder
+//! (`tests/site_builder`) with the archive tests' site.toml, years and snapshot helpers.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
-use std::fs;
-use std::path::{Path, PathBuf};
 
-use disclose::archive::snapshot::{Snapshot, SnapshotError, SnapshotOptions, snapshot};
 use disclose::archive::verify::read_tree;
-use disclose::build::{BuildOptions, Produced, Rendered, build, render_to_memory};
+use disclose::snapshot::{Snapshot, SnapshotError, SnapshotOptions, snapshot};
+
+// Each fixture module takes its own copy of the builder, so that its constructors (`Site::new`
+// means a different site in `common` and in `serve_fixture`) never clash in a test that uses two.
+#[path = "../site_builder/mod.rs"]
+#[allow(clippy::duplicate_mod)]
+mod site_builder;
+#[allow(unused_imports)]
+pub use site_builder::{Run, Site, write_files};
 
 /// 2024-03-01T00:00:00Z
 pub const EPOCH: &str = "1709251200";
 
-pub struct Site {
-    pub dir: tempfile::TempDir,
-}
+pub const SITE_TOML: &str =
+    "title = \"测试公开\"\nbase_url = \"/\"\nlanguage = \"zh-CN\"\npublisher = \"测试单位\"\n";
 
 impl Site {
     /// `site.toml` only.
     pub fn empty() -> Site {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let site = Site { dir };
-        site.write(
-            "site.toml",
-            "title = \"测试公开\"\nbase_url = \"/\"\nlanguage = \"zh-CN\"\npublisher = \"测试单位\"\n",
-        );
-        site
+        Site::with_site_toml(SITE_TOML)
     }
 
     /// Two years: 2023 with `hui-yi` and `pei-xun`, 2024 with `hui-yi` (same project, more money).
@@ -37,46 +36,11 @@ impl Site {
         site
     }
 
-    pub fn root(&self) -> &Path {
-        self.dir.path()
-    }
-
-    pub fn path(&self, relative: &str) -> PathBuf {
-        self.root().join(relative)
-    }
-
-    pub fn write(&self, relative: &str, text: &str) {
-        let path = self.path(relative);
-        fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        fs::write(&path, text).expect("write");
-    }
-
     pub fn declaration(&self, year: u16, slug: &str, name: &str, annual: &str) {
         self.write(
             &format!("content/{year}/{slug}.toml"),
             &declaration_toml(year, name, annual),
         );
-    }
-
-    pub fn build(&self) -> Produced {
-        build(&BuildOptions::new(self.root()), &self.path("public")).expect("build")
-    }
-
-    pub fn check(&self) -> Rendered {
-        let options = BuildOptions {
-            drafts: true,
-            ..BuildOptions::new(self.root())
-        };
-        render_to_memory(&options).expect("check")
-    }
-
-    /// What `check` prints, one line per diagnostic.
-    pub fn check_messages(&self) -> Vec<String> {
-        self.check()
-            .diagnostics
-            .iter()
-            .map(|d| d.to_string())
-            .collect()
     }
 
     pub fn snapshot(&self, year: u16, force: bool, tar: bool) -> Result<Snapshot, SnapshotError> {
@@ -89,12 +53,9 @@ impl Site {
         snapshot(self.root(), &options)
     }
 
+    /// Every file under `relative`, as the archive verifier reads it.
     pub fn tree(&self, relative: &str) -> BTreeMap<String, Vec<u8>> {
         read_tree(&self.path(relative)).expect("read tree")
-    }
-
-    pub fn text(&self, relative: &str) -> String {
-        fs::read_to_string(self.path(relative)).expect("read")
     }
 }
 

@@ -1,13 +1,20 @@
-//! A temp-dir site, a real HTTP client, and waiting for a rebuild, shared by the serve tests.
+//! A temp-dir site (the one fixture builder, `tests/site_builder`), a real HTTP client, and
+//! waiting for a rebuild, shared by the serve tests.
 #![allow(dead_code)]
 
-use std::fs;
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use disclose::serve::{ServeOptions, Server};
+
+// Each fixture module takes its own copy of the builder, so that its constructors (`Site::new`
+// means a different site in `common` and in `serve_fixture`) never clash in a test that uses two.
+#[path = "../site_builder/mod.rs"]
+#[allow(clippy::duplicate_mod)]
+mod site_builder;
+#[allow(unused_imports)]
+pub use site_builder::{Run, Site};
 
 pub const SITE_TOML: &str = r#"title = "测试局 项目支出绩效目标公开"
 base_url = "https://example.gov.cn/budget/"
@@ -35,36 +42,13 @@ target = "≥4(次)"
     )
 }
 
-/// A site in a temp folder, with one declaration `content/2023/alpha.toml`.
-pub struct Site {
-    pub dir: tempfile::TempDir,
-}
-
 impl Site {
+    /// A site in the folder `site/` of a temp dir, with one declaration
+    /// `content/2023/alpha.toml`.
     pub fn new() -> Site {
-        let site = Site {
-            dir: tempfile::tempdir().expect("temp dir"),
-        };
-        site.write("site.toml", SITE_TOML);
+        let site = Site::in_subfolder("site", SITE_TOML);
         site.write("content/2023/alpha.toml", &declaration("甲项目 初稿", ""));
         site
-    }
-
-    pub fn root(&self) -> PathBuf {
-        self.dir.path().join("site")
-    }
-
-    pub fn write(&self, relative: &str, text: &str) {
-        let path = self.root().join(relative);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).expect("create folder");
-        }
-        fs::write(&path, text).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
-    }
-
-    pub fn remove(&self, relative: &str) {
-        let path = self.root().join(relative);
-        fs::remove_file(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
     }
 
     /// Start a quiet in-process server on a free loopback port.

@@ -13,7 +13,23 @@ use crate::import::grid::{At, Document, Flow, Row, Table};
 use calamine::{Data, Reader, open_workbook_auto_from_rs};
 use std::io::Cursor;
 
+/// Reads a workbook. calamine panics on some damaged files (an assertion in its compound-file
+/// reader, found by fuzzing `.xls`); such a panic is contained here and becomes an error, since a
+/// bad input file must never take the importer down.
 pub fn read_workbook(bytes: &[u8]) -> Result<Document, ReadError> {
+    std::panic::catch_unwind(|| read_with_calamine(bytes)).unwrap_or_else(|panic| {
+        let reason = panic
+            .downcast_ref::<&str>()
+            .map(|text| text.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(ReadError::new(format!(
+            "not a readable Excel workbook: the Excel reader failed on it ({reason}); is the file damaged? Open it in Excel and save it again"
+        )))
+    })
+}
+
+fn read_with_calamine(bytes: &[u8]) -> Result<Document, ReadError> {
     let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|error| ReadError::new(format!("not a readable Excel workbook: {error}")))?;
     let mut document = Document {

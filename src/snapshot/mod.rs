@@ -1,9 +1,15 @@
 //! `disclose snapshot YEAR`: freeze a year into `archive/YEAR/`.
 //!
+//! A module of its own above both [`crate::build`] (which renders the year) and
+//! [`crate::archive`] (which reads archives back), so that neither depends on the other's caller.
+//!
 //! The year is rendered exactly as `build` would publish it (the same [`render_to_memory`],
 //! taking every file under `YEAR/`, whatever other features put there), then written with a
 //! [`Record`] and a `SHA256SUMS` through the same staged swap as `build`: a failed snapshot leaves
 //! the archive as it was, and an existing snapshot is replaced only with `--force`.
+
+pub mod amend;
+pub mod diff;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
-use super::{Change, DECLARATION_FIELD, INDICATOR_FIELD};
+use crate::corrections::{Change, DECLARATION_FIELD, INDICATOR_FIELD};
 use crate::export::csv::{
     BOM, Column, DECLARATION_COLUMNS, INDICATOR_COLUMNS, Kind, declaration_record,
     indicator_records,

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
 
-use super::{Amendment, Change, DECLARATION_FIELD, INDICATOR_FIELD};
+use crate::corrections::{Amendment, Change, DECLARATION_FIELD, INDICATOR_FIELD};
 use crate::export::csv::{DECLARATION_COLUMNS, Kind};
 use crate::money::format_yuan;
 use crate::site::Year;

@@ -3,7 +3,7 @@
 //! The corrected year becomes the new `archive/YEAR/`; the version it replaces is kept, file for
 //! file, in `archive/YEAR/versions/N/` (N counts from 1, the first snapshot), and so on for every
 //! later amendment. The changes are computed from the open data the archive already holds
-//! ([`crate::corrections::diff`]) and recorded with the date and reason in `snapshot.toml`, so the
+//! ([`crate::snapshot::diff`]) and recorded with the date and reason in `snapshot.toml`, so the
 //! corrected pages, `corrections.csv` and the feed all come from the record, never from the clock.
 //!
 //! Each kept version carries its own `SHA256SUMS` and verifies on its own. For a version that
@@ -16,11 +16,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use super::SnapshotError;
+use super::diff;
 use crate::archive::record::{self, RECORD, Record, SnapshotTime};
-use crate::archive::snapshot::SnapshotError;
 use crate::archive::{ARCHIVE_DIR, tarball, verify};
 use crate::build::{self, BuildOptions, Scope};
-use crate::corrections::{Amendment, YearCorrections, diff};
+use crate::corrections::{Amendment, YearCorrections};
 use crate::diagnostics::Diagnostics;
 use crate::export::{DECLARATIONS_CSV, INDICATORS_CSV};
 use crate::files::OutputFile;
@@ -169,7 +170,7 @@ pub fn amend(root: &Path, options: &AmendOptions) -> Result<AmendOutcome, Snapsh
     };
     output::publish(&output::Destination::snapshot(&folder, root), &files)?;
     let tarball = match packed {
-        Some(bytes) => Some(super::snapshot::write_replacing(&tar_path, &bytes)?),
+        Some(bytes) => Some(super::write_replacing(&tar_path, &bytes)?),
         None => None,
     };
     Ok(AmendOutcome::Amended(Box::new(Amended {
@@ -197,7 +198,7 @@ fn read_intact(folder: &Path, year: u16) -> Result<BTreeMap<String, Vec<u8>>, Sn
             "archive/{year}/ does not verify ({} problem(s): {}); an amendment keeps the published version, so it must be intact: {}",
             report.problems.len(),
             problems.join(", "),
-            super::restore_advice(year)
+            crate::archive::restore_advice(year)
         )));
     }
     verify::read_tree(folder).map_err(other)

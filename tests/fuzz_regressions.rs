@@ -1,0 +1,160 @@
+//! Every input a fuzzer ever crashed on (`fuzz/regressions/TARGET/NAME`) is replayed through the
+//! same check its fuzz target runs (`fuzz/checks.rs`), so a fixed parser stays fixed without
+//! nightly or cargo-fuzz. See `fuzz/README`.
+
+#[path = "../fuzz/checks.rs"]
+mod checks;
+
+mod shapes;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn fuzz_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz")
+}
+
+/// The files of `folder`, sorted; none when it does not exist.
+fn files_in(folder: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .map(|entry| entry.expect("directory entry").path())
+        .filter(|path| path.is_file())
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn every_saved_crash_input_passes_its_check() {
+    let regressions = fuzz_dir().join("regressions");
+    let mut replayed = 0;
+    for (target, check) in checks::TARGETS {
+        for file in files_in(&regressions.join(target)) {
+            let bytes = fs::read(&file).unwrap_or_else(|err| panic!("{}: {err}", file.display()));
+            let outcome = std::panic::catch_unwind(|| check(&bytes));
+            assert!(
+                outcome.is_ok(),
+                "{target} fails again on {}",
+                file.display()
+            );
+            replayed += 1;
+        }
+    }
+    // Every folder under regressions/ belongs to a target (a typo would never be replayed).
+    for folder in fs::read_dir(&regressions).into_iter().flatten().flatten() {
+        let name = folder.file_name().to_string_lossy().into_owned();
+        assert!(
+            checks::TARGETS.iter().any(|(target, _)| *target == name),
+            "fuzz/regressions/{name} is not a fuzz target"
+        );
+    }
+    println!("replayed {replayed} saved crash inputs");
+}
+
+/// The committed seeds (`fuzz/corpus/TARGET/seed-*`) pass too. With
+/// `DISCLOSE_FUZZ_CORPUS=all`, so does every input a local fuzzing run added to the corpus.
+#[test]
+fn every_seed_passes_its_check() {
+    let corpus = fuzz_dir().join("corpus");
+    let all = std::env::var("DISCLOSE_FUZZ_CORPUS").is_ok_and(|value| value == "all");
+    for (target, check) in checks::TARGETS {
+        let seeds: Vec<PathBuf> = files_in(&corpus.join(target))
+            .into_iter()
+            .filter(|file| {
+                all || file
+                    .file_name()
+                    .is_some_and(|name| name.to_string_lossy().starts_with("seed-"))
+            })
+            .collect();
+        assert!(!seeds.is_empty(), "fuzz/corpus/{target} has no seed");
+        for file in seeds {
+            if all {
+                // Named before it runs: a stack overflow aborts the process without a message.
+                use std::io::Write;
+                let _ = writeln!(std::io::stderr(), "{target}: {}", file.display());
+            }
+            let bytes = match fs::read(&file) {
+                Ok(bytes) => bytes,
+                // A fuzzer running now may have merged it away.
+                Err(err) if all && err.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(err) => panic!("{}: {err}", file.display()),
+            };
+            let outcome = std::panic::catch_unwind(|| check(&bytes));
+            assert!(outcome.is_ok(), "{target} fails on {}", file.display());
+        }
+    }
+}
+
+/// Writes the import seeds from the real 2023 forms in every shape (`tests/shapes`), one or two
+/// forms each so the fuzzer's inputs stay small. Run once by hand when the shapes change:
+/// `cargo test --test fuzz_regressions -- --ignored write_import_seeds`.
+#[test]
+#[ignore = "writes fuzz/corpus; run by hand"]
+fn write_import_seeds() {
+    let forms: Vec<shapes::Form> = shapes::real_forms().into_iter().take(2).collect();
+    let one = &forms[..1];
+    let seeds: Vec<(&str, &str, Vec<u8>)> = vec![
+        (
+            "import_text",
+            "one-form.txt",
+            shapes::stream_text(one).into_bytes(),
+        ),
+        (
+            "import_layout",
+            "one-form.txt",
+            shapes::layout_text(one).into_bytes(),
+        ),
+        (
+            "import_json",
+            "one-form.json",
+            shapes::json(one).into_bytes(),
+        ),
+        (
+            "import_html",
+            "one-form.html",
+            shapes::html(one).into_bytes(),
+        ),
+        (
+            "import_pipe",
+            "one-form.txt",
+            shapes::pipe_text(one).into_bytes(),
+        ),
+        (
+            "import_csv",
+            "flat-list.csv",
+            shapes::flat_csv(&forms).into_bytes(),
+        ),
+        ("import_xlsx", "one-form.xlsx", shapes::xlsx(one)),
+    ];
+    for (target, name, bytes) in seeds {
+        let folder = fuzz_dir().join("corpus").join(target);
+        fs::create_dir_all(&folder).expect("corpus folder");
+        fs::write(folder.join(format!("seed-{name}")), bytes).expect("seed");
+    }
+}
+
+/// calamine panics on this damaged `.xls` (found by fuzzing); the importer reports it instead.
+#[test]
+fn a_workbook_that_crashes_the_excel_reader_is_an_error() {
+    use disclose::import::{ImportOptions, Input, import};
+    let path = fuzz_dir().join("regressions/import_xls/calamine-cfb-assertion");
+    let bytes = fs::read(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+    let outcome = import(
+        &[Input {
+            name: "damaged.xls",
+            bytes: &bytes,
+        }],
+        ImportOptions::default(),
+    );
+    assert!(outcome.declarations.is_empty());
+    let errors: Vec<String> = outcome.errors.iter().map(|e| e.to_string()).collect();
+    assert!(
+        errors.iter().any(|error| error.starts_with(
+            "damaged.xls:1: error: cannot be read as xls: not a readable Excel workbook"
+        )),
+        "{errors:?}"
+    );
+}
