@@ -333,6 +333,20 @@ fn finish(
         // A list is cut off like a form: every project declares outcomes.
         errors.push((at, format!("the indicators of {} end after {} row(s) without any 效益指标; the list is cut off: import the complete list", name.as_deref().unwrap_or("this project"), indicators.len())));
     }
+    // Dates are written as TOML date literals, so only a real YYYY-MM-DD may pass (as in forms).
+    for (kind, label) in [
+        (Column::Start, "项目开始日期"),
+        (Column::End, "项目结束日期"),
+    ] {
+        if let Some(date) = field(kind).filter(|date| !super::form::is_date(date)) {
+            errors.push((
+                at,
+                format!(
+                    "{label} is {date:?}, not a date written YYYY-MM-DD; write it like 2023-01-01"
+                ),
+            ));
+        }
+    }
     if !errors.is_empty() {
         errors.sort_by_key(|(at, _)| *at);
         return Err(FormFailure { name, errors });
