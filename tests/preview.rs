@@ -118,6 +118,23 @@ fn assert_same_as_full_build(site: &Site, update: &Update, what: &str) {
 /// A change to the site's files.
 type Edit = Box<dyn Fn(&Site)>;
 
+/// Write declaration `index` of `year` again with these fields (and another 项目名称).
+fn redeclare(
+    year: u16,
+    index: usize,
+    department: &'static str,
+    annual: &'static str,
+    name: Option<&'static str>,
+) -> Edit {
+    Box::new(move |site: &Site| {
+        let mut text = declaration(year, index, department, annual);
+        if let Some(name) = name {
+            text = text.replace(&format!("项目{index}\""), &format!("{name}\""));
+        }
+        site.write(&format!("content/{year}/p-{index:02}.toml"), &text)
+    })
+}
+
 #[test]
 fn every_kind_of_edit_gives_what_a_full_build_gives() {
     let site = Site::new();
@@ -131,41 +148,22 @@ fn every_kind_of_edit_gives_what_a_full_build_gives() {
     let edits: Vec<(&str, Edit, &str)> = vec![
         (
             "an amount",
-            Box::new(|site: &Site| {
-                site.write(
-                    "content/2023/p-04.toml",
-                    &declaration(2023, 4, DEPARTMENTS[1], "179,550.00"),
-                )
-            }),
+            redeclare(2023, 4, DEPARTMENTS[1], "179,550.00", None),
             "content/2023/p-04.toml",
         ),
         (
             "a name (the project's other year changes too)",
-            Box::new(|site: &Site| {
-                let text =
-                    declaration(2022, 5, DEPARTMENTS[2], "3000.00").replace("项目5", "改名的项目");
-                site.write("content/2022/p-05.toml", &text)
-            }),
+            redeclare(2022, 5, DEPARTMENTS[2], "3000.00", Some("改名的项目")),
             "content/2022/p-05.toml",
         ),
         (
             "a move to another department",
-            Box::new(|site: &Site| {
-                site.write(
-                    "content/2023/p-07.toml",
-                    &declaration(2023, 7, DEPARTMENTS[0], "9000.00"),
-                )
-            }),
+            redeclare(2023, 7, DEPARTMENTS[0], "9000.00", None),
             "content/2023/p-07.toml",
         ),
         (
             "a new declaration",
-            Box::new(|site: &Site| {
-                site.write(
-                    "content/2023/p-20.toml",
-                    &declaration(2023, 20, DEPARTMENTS[2], "20.00"),
-                )
-            }),
+            redeclare(2023, 20, DEPARTMENTS[2], "20.00", None),
             "content/2023/p-20.toml",
         ),
         (
