@@ -91,11 +91,6 @@ impl LoadCache {
         self.files.remove(relative);
     }
 
-    /// Drop everything.
-    pub fn clear(&mut self) {
-        self.files.clear();
-    }
-
     /// Every file's parse, from the cache when its stamp is unchanged; the cache then holds
     /// exactly `files`.
     fn load(&mut self, root: &Path, files: &[ContentFile]) -> Vec<Parsed> {

@@ -20,9 +20,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::build::{
-    self, BuildError, BuildOptions, Prepared, Produced, Scope, emit_all, feeds, manifest_of,
-};
+use crate::build::{self, BuildError, BuildOptions, Prepared, Produced, Scope, feeds, manifest_of};
 use crate::content::LoadCache;
 use crate::feeds::{FEED, SITEMAP};
 use crate::files::OutputFile;
@@ -175,11 +173,12 @@ impl Preview {
             archives,
             ..
         } = &prepared;
-        let index = kept
+        for file in kept
             .shards
-            .index_site(root, site, archives, Some(&touched.years));
-        let after_pages = Memory::default();
-        emit_all(&after_pages, index)?;
+            .index_site(root, site, archives, Some(&touched.years))
+        {
+            put(&mut files, &mut kept.hashes, file);
+        }
         // The sitemap lists what the build lists: everything but `static/`.
         let statics: BTreeSet<&str> = prepared
             .statics
@@ -188,20 +187,13 @@ impl Preview {
             .collect();
         let mut generated = listing(&kept.hashes);
         generated.retain(|file| !statics.contains(file.path.as_str()));
-        emit_all(&after_pages, feeds(site, archives, &generated)?)?;
-        for file in after_pages.into_files() {
+        for file in feeds(site, archives, &generated)? {
             put(&mut files, &mut kept.hashes, file);
         }
+        // The old manifest was cleared above, so it does not list itself.
         let manifest = manifest_of(&listing(&kept.hashes));
         put(&mut files, &mut kept.hashes, manifest);
-        produced.written = kept
-            .hashes
-            .iter()
-            .map(|(path, sha256)| Written {
-                path: path.clone(),
-                sha256: sha256.clone(),
-            })
-            .collect();
+        produced.written = listing(&kept.hashes);
         produced
             .timings
             .0
@@ -232,7 +224,6 @@ fn put(files: &mut Files, hashes: &mut BTreeMap<String, String>, file: OutputFil
 fn listing(hashes: &BTreeMap<String, String>) -> Vec<Written> {
     hashes
         .iter()
-        .filter(|(path, _)| path.as_str() != MANIFEST)
         .map(|(path, sha256)| Written {
             path: path.clone(),
             sha256: sha256.clone(),
