@@ -5,6 +5,7 @@
 //!   cargo bench --bench build -- 10000 --runs 5       one size, five alternating runs
 //!   cargo bench --bench build -- 100000x10 --archived also with nine of ten years archived
 //!   cargo bench --bench build -- --no-hugo 1000       disclose only
+//!   cargo bench --bench build -- --write /tmp/sites 10000   only write the generated sites
 //!
 //! A size is `COUNT` (one year) or `COUNTxYEARS`. Each run builds into a fresh output folder in
 //! a separate process, so the peak RSS (from `wait4`) is that build's alone; hugo and disclose
@@ -64,6 +65,9 @@ struct Options {
     runs: usize,
     hugo: bool,
     archived: bool,
+    /// `--write DIR`: only write the generated sites into DIR/SIZE/{site,hugo}, to look at them
+    /// or time them by hand.
+    write_only: Option<PathBuf>,
 }
 
 fn options() -> Options {
@@ -72,6 +76,7 @@ fn options() -> Options {
         runs: 3,
         hugo: true,
         archived: false,
+        write_only: None,
     };
     let mut args = env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -79,6 +84,7 @@ fn options() -> Options {
             "--runs" => options.runs = args.next().and_then(|n| n.parse().ok()).unwrap_or(3),
             "--no-hugo" => options.hugo = false,
             "--archived" => options.archived = true,
+            "--write" => options.write_only = args.next().map(PathBuf::from),
             "--bench" => {}
             other => match Size::parse(other) {
                 Some(size) => options.sizes.push(size),
@@ -108,6 +114,21 @@ fn main() {
         "disclose build benchmark: {} runs each, median shown",
         options.runs
     );
+    if let Some(folder) = &options.write_only {
+        for size in &options.sizes {
+            let target = folder.join(size.label().replace(' ', "-"));
+            let written =
+                sites::write_disclose_site(&target.join("site"), size.years, size.per_year())
+                    .and_then(|()| {
+                        sites::write_hugo_site(&target.join("hugo"), size.years, size.per_year())
+                    });
+            match written {
+                Ok(()) => println!("wrote {}", target.display()),
+                Err(err) => eprintln!("{}: {err}", target.display()),
+            }
+        }
+        return;
+    }
     let mut table = Vec::new();
     for size in &options.sizes {
         match bench_size(&disclose, *size, &options, hugo) {

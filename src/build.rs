@@ -361,13 +361,19 @@ fn run_jobs(
         .collect();
     let mut written = Vec::with_capacity(results.len());
     let mut problems = Diagnostics::new();
-    for result in results {
-        match result {
-            Ok(files) => written.extend(files),
-            Err(BuildError::Invalid(found)) => problems.extend(found.iter().cloned()),
-            Err(other) => return Err(other),
+    let mut page_failures = Vec::new();
+    for (job, result) in jobs.iter().zip(results) {
+        match (job, result) {
+            (_, Ok(files)) => written.extend(files),
+            (Job::Page(page), Err(BuildError::Invalid(found))) => {
+                let path = page.path();
+                page_failures.extend(found.iter().map(|problem| (path.clone(), problem.clone())));
+            }
+            (_, Err(BuildError::Invalid(found))) => problems.extend(found.iter().cloned()),
+            (_, Err(other)) => return Err(other),
         }
     }
+    problems.extend(render::errors::collapse_repeats(page_failures));
     if problems.is_empty() {
         Ok(written)
     } else {

@@ -24,9 +24,43 @@ fn check_names_the_file_and_line_of_an_undefined_variable() {
     run.assert_failed();
     assert!(
         run.stderr.contains(
-            "templates/declaration.html:3:8: error: rendering 2023/alpha/index.html failed: Failed to render 'declaration.html': Variable `declaration.nmae` not found in context while rendering 'declaration.html'"
+            "templates/declaration.html:3:8: error: rendering 2023/alpha/index.html and 1 other page failed the same way: Failed to render 'declaration.html': Variable `declaration.nmae` not found in context while rendering 'declaration.html'"
         ),
         "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn an_error_on_every_declaration_page_is_reported_once_with_a_count() {
+    let site = Site::new();
+    site.write("templates/declaration.html", UNDEFINED);
+    for copy in ["gamma", "delta"] {
+        let alpha = std::fs::read_to_string(site.root().join("content/2023/alpha.toml"))
+            .expect("the fixture's alpha declaration");
+        let renamed = alpha.replacen("甲项目", &format!("甲项目（{copy}）"), 1);
+        site.write(&format!("content/2023/{copy}.toml"), &renamed);
+    }
+    let pages = std::fs::read_dir(site.root().join("content/2023"))
+        .expect("content/2023")
+        .filter(|entry| {
+            entry
+                .as_ref()
+                .is_ok_and(|entry| entry.path().extension().is_some_and(|ext| ext == "toml"))
+        })
+        .count();
+    assert!(pages > 1, "the fixture has several declarations");
+    let run = site.run(&["check"]);
+    run.assert_failed();
+    let others = pages - 1;
+    let expected = format!(
+        "templates/declaration.html:3:8: error: rendering 2023/alpha/index.html and {others} other pages failed the same way: Failed to render 'declaration.html': Variable `declaration.nmae` not found"
+    );
+    assert!(run.stderr.contains(&expected), "{}", run.stderr);
+    assert_eq!(
+        run.stderr.matches("declaration.nmae").count(),
+        1,
+        "one line, not one per page: {}",
         run.stderr
     );
 }

@@ -92,6 +92,7 @@ fn grouped(yuan: usize) -> String {
 
 /// Write a disclose site of `per_year` declarations in each of `years` years.
 pub fn write_disclose_site(root: &Path, years: u16, per_year: usize) -> io::Result<()> {
+    fs::create_dir_all(root)?;
     fs::write(
         root.join("site.toml"),
         "title = \"基准 项目支出绩效目标公开\"\nbase_url = \"/\"\nlanguage = \"zh-CN\"\npublisher = \"基准单位\"\n",

@@ -11,6 +11,8 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use crate::diagnostics::Severity;
+
 use tera::ErrorKind;
 
 use crate::diagnostics::{Diagnostic, Position};
@@ -220,6 +222,46 @@ fn in_tag(before: &str) -> bool {
         (Some(_), None) => true,
         (None, _) => false,
     }
+}
+
+/// One diagnostic per distinct rendering error. A template that fails on every declaration page
+/// would otherwise print the same line once per page, ten thousand times on a large site; the
+/// first page (in path order) is named, with the number of other pages that failed the same way.
+/// `failures` pairs each failing page's output path with the diagnostic [`render_failure`] gave.
+pub fn collapse_repeats(mut failures: Vec<(String, Diagnostic)>) -> Vec<Diagnostic> {
+    failures.sort_by(|a, b| a.0.cmp(&b.0));
+    type Key = (PathBuf, Option<Position>, Severity, String);
+    let mut groups: BTreeMap<Key, (Diagnostic, String, usize)> = BTreeMap::new();
+    let mut unrelated = Vec::new();
+    for (page, diagnostic) in failures {
+        let prefix = format!("rendering {page} failed");
+        let Some(rest) = diagnostic.message.strip_prefix(&prefix) else {
+            unrelated.push(diagnostic);
+            continue;
+        };
+        let key = (
+            diagnostic.file.clone(),
+            diagnostic.position,
+            diagnostic.severity,
+            rest.to_string(),
+        );
+        groups
+            .entry(key)
+            .and_modify(|(_, _, others)| *others += 1)
+            .or_insert((diagnostic, page, 0));
+    }
+    let collapsed = groups
+        .into_iter()
+        .map(|((_, _, _, rest), (mut first, page, others))| {
+            if others > 0 {
+                let pages = if others == 1 { "page" } else { "pages" };
+                first.message = format!(
+                    "rendering {page} and {others} other {pages} failed the same way{rest}"
+                );
+            }
+            first
+        });
+    unrelated.into_iter().chain(collapsed).collect()
 }
 
 #[cfg(test)]
