@@ -12,7 +12,7 @@ use std::path::Path;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostics::{Diagnostic, Position};
+use crate::diagnostics::{Diagnostic, LineIndex, Position};
 use crate::model::Date;
 use crate::money::{self, Amount, AmountError, Unit};
 
@@ -22,6 +22,7 @@ pub type FieldPositions = BTreeMap<String, Position>;
 /// Reads fields of one file, collecting diagnostics and positions as it goes.
 pub struct FieldReader<'s> {
     source: &'s str,
+    lines: LineIndex<'s>,
     file: &'s Path,
     pub diagnostics: Vec<Diagnostic>,
     pub positions: FieldPositions,
@@ -40,6 +41,7 @@ impl<'s> FieldReader<'s> {
     pub fn new(source: &'s str, file: &'s Path) -> Self {
         FieldReader {
             source,
+            lines: LineIndex::new(source),
             file,
             diagnostics: Vec::new(),
             positions: FieldPositions::new(),
@@ -52,7 +54,7 @@ impl<'s> FieldReader<'s> {
     }
 
     pub fn position(&self, span: &Range<usize>) -> Position {
-        Position::of_offset(self.source, span.start)
+        self.lines.position(span.start)
     }
 
     /// Report every key of `scope` that is not in `known`, suggesting the nearest known name.

@@ -32,7 +32,7 @@ fn builds_home_year_and_declaration_pages_with_exact_totals() {
     assert!(alpha.contains("<h1>甲项目</h1>"));
     assert!(alpha.contains("≥4.00(次)") && alpha.contains("≥85%"));
     assert!(
-        alpha.contains("rowspan=1>数量指标"),
+        alpha.contains("rowspan=\"1\">数量指标"),
         "level-2 cell with its rowspan"
     );
 }
@@ -150,7 +150,7 @@ fn base_url_flag_changes_canonical_links_only() {
         .assert_ok();
     let alpha = site.page("2023/alpha/index.html");
     assert!(alpha.contains("https://other.example/x/2023/alpha/"));
-    assert!(alpha.contains("href=../assets/style.css"));
+    assert!(alpha.contains("href=\"../assets/style.css\""));
 }
 
 #[test]

@@ -11,6 +11,7 @@ pub mod context;
 pub mod corrections;
 pub mod errors;
 pub mod pages;
+pub mod preminify;
 pub mod templates;
 
 use std::collections::BTreeMap;
@@ -25,7 +26,7 @@ use crate::quality::view::DeclarationFindingsView;
 use crate::site::{ArchivedMark, Site, Year};
 use context::{DeclarationView, DepartmentView, TotalsView, YearView};
 pub use pages::Page;
-pub use templates::{Theme, load_theme};
+pub use templates::{Minify, Theme, load_theme, load_theme_with};
 
 /// How to render.
 #[derive(Debug, Clone, Default)]
@@ -255,7 +256,11 @@ impl<'a> Renderer<'a> {
         })?;
         Ok(OutputFile {
             path,
-            bytes: minify(&html),
+            bytes: if self.theme.preminified {
+                html.into_bytes()
+            } else {
+                minify(&html)
+            },
         })
     }
 

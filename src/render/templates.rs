@@ -70,11 +70,28 @@ pub struct Theme {
     pub sources: BTreeMap<String, TemplateSource>,
     /// Asset name → bytes, in name order.
     pub assets: BTreeMap<String, Vec<u8>>,
+    /// The templates were minified when loaded ([`super::preminify`]), so pages need not be.
+    pub preminified: bool,
+}
+
+/// When pages are minified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Minify {
+    /// The built-in templates once, when loaded, if the site overrides none of them; otherwise
+    /// each page ([`super::preminify`]).
+    Templates,
+    /// Each page as it is rendered.
+    Pages,
 }
 
 /// Load built-ins, apply the site's overrides, and compile. A template that does not compile is
 /// a diagnostic naming its file.
 pub fn load_theme(root: &Path) -> Result<Theme, Diagnostic> {
+    load_theme_with(root, Minify::Templates)
+}
+
+/// [`load_theme`], choosing when pages are minified (`tests/preminify.rs` compares the two).
+pub fn load_theme_with(root: &Path, when: Minify) -> Result<Theme, Diagnostic> {
     let mut sources: BTreeMap<String, (String, PathBuf)> = BUILTIN_TEMPLATES
         .iter()
         .map(|(name, text)| {
@@ -91,6 +108,7 @@ pub fn load_theme(root: &Path) -> Result<Theme, Diagnostic> {
         .iter()
         .map(|(name, bytes)| (name.to_string(), bytes.to_vec()))
         .collect();
+    let mut overridden = false;
     let folder = root.join("templates");
     if folder.is_dir() {
         for entry in WalkDir::new(&folder).sort_by_file_name() {
@@ -112,13 +130,46 @@ pub fn load_theme(root: &Path) -> Result<Theme, Diagnostic> {
                 );
             } else if name.ends_with(".html") || name.ends_with(".xml") {
                 let text = fs::read_to_string(entry.path()).map_err(read_error)?;
+                // The repository's own `templates/` is the built-ins, word for word.
+                let builtin = BUILTIN_TEMPLATES
+                    .iter()
+                    .find(|(builtin, _)| *builtin == name);
+                overridden |= builtin.is_none_or(|(_, builtin_text)| *builtin_text != text);
                 sources.insert(name, (text, shown));
             }
         }
     }
+    let preminified = (!overridden && when == Minify::Templates)
+        .then(|| compile_minified(&sources))
+        .flatten();
+    let preminified_ok = preminified.is_some();
+    let tera = match preminified {
+        Some(tera) => tera,
+        None => compile(&sources)?,
+    };
+    let sources = sources
+        .into_iter()
+        .map(|(name, (text, file))| (name, TemplateSource { file, text }))
+        .collect();
+    Ok(Theme {
+        preminified: preminified_ok,
+        tera,
+        sources,
+        assets,
+    })
+}
+
+fn new_tera() -> Tera {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape_html);
+    tera
+}
+
+/// Compile the templates as written. A template that does not compile is a diagnostic naming
+/// its file.
+fn compile(sources: &BTreeMap<String, (String, PathBuf)>) -> Result<Tera, Diagnostic> {
+    let mut tera = new_tera();
     let raw: Vec<(&str, &str)> = sources
         .iter()
         .map(|(name, (text, _))| (name.as_str(), text.as_str()))
@@ -134,15 +185,27 @@ pub fn load_theme(root: &Path) -> Result<Theme, Diagnostic> {
             format!("template does not compile: {}", error_chain(&err)),
         )
     })?;
-    let sources = sources
-        .into_iter()
-        .map(|(name, (text, file))| (name, TemplateSource { file, text }))
-        .collect();
-    Ok(Theme {
-        tera,
-        sources,
-        assets,
-    })
+    Ok(tera)
+}
+
+/// Compile the templates minified once ([`super::preminify`]); `None` if any of them cannot be,
+/// and then pages are minified one by one.
+fn compile_minified(sources: &BTreeMap<String, (String, PathBuf)>) -> Option<Tera> {
+    let minified: Vec<(&str, String)> = sources
+        .iter()
+        .map(|(name, (text, _))| {
+            let text = if name.ends_with(".html") {
+                super::preminify::minify_template(text)?
+            } else {
+                text.clone()
+            };
+            Some((name.as_str(), text))
+        })
+        .collect::<Option<_>>()?;
+    let mut tera = new_tera();
+    tera.add_raw_templates(minified.iter().map(|(name, text)| (*name, text.as_str())))
+        .ok()?;
+    Some(tera)
 }
 
 /// Escape text for HTML and XML: `& < > " '`. Unlike Tera's default we leave `/` alone, which
