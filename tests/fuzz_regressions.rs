@@ -136,11 +136,11 @@ fn write_import_seeds() {
     }
 }
 
-/// calamine panics on this damaged `.xls` (found by fuzzing); the importer reports it instead.
-#[test]
-fn a_workbook_that_crashes_the_excel_reader_is_an_error() {
+/// The errors `disclose import` reports for the saved crash input `fuzz/regressions/PATH`, read
+/// as `damaged.xls`.
+fn import_errors(path: &str) -> Vec<String> {
     use disclose::import::{ImportOptions, Input, import};
-    let path = fuzz_dir().join("regressions/import_xls/calamine-cfb-assertion");
+    let path = fuzz_dir().join("regressions").join(path);
     let bytes = fs::read(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
     let outcome = import(
         &[Input {
@@ -150,11 +150,34 @@ fn a_workbook_that_crashes_the_excel_reader_is_an_error() {
         ImportOptions::default(),
     );
     assert!(outcome.declarations.is_empty());
-    let errors: Vec<String> = outcome.errors.iter().map(|e| e.to_string()).collect();
-    assert!(
-        errors.iter().any(|error| error.starts_with(
-            "damaged.xls:1: error: cannot be read as xls: not a readable Excel workbook"
-        )),
-        "{errors:?}"
+    outcome.errors.iter().map(|e| e.to_string()).collect()
+}
+
+/// calamine panicked on this damaged `.xls` (found by fuzzing); its DIFAT names more FAT sectors
+/// than the file has, so the compound-file check refuses it before calamine runs.
+#[test]
+fn a_workbook_that_crashed_the_excel_reader_is_an_error() {
+    assert_eq!(
+        import_errors("import_xls/calamine-cfb-assertion"),
+        [
+            "damaged.xls:1: error: cannot be read as xls: the .xls file is damaged: the DIFAT lists \
+          86 allocation-table sectors, but the file has only 24 sectors; open it in Excel or \
+          LibreOffice and save it again as .xlsx"
+        ]
+    );
+}
+
+/// On this damaged `.xls` (13 KB, found by fuzzing) calamine followed a looping sector chain
+/// and grew a buffer until memory ran out (4.7 GB). It is refused before calamine reads it,
+/// with what is wrong and what to do.
+#[test]
+fn a_workbook_whose_sector_chain_runs_away_is_refused_before_calamine_reads_it() {
+    assert_eq!(
+        import_errors("import_xls/calamine-cyclic-fat-chain-oom"),
+        [
+            "damaged.xls:1: error: cannot be read as xls: the .xls file is damaged: the allocation \
+          table points to sector 24, past the end of the file (24 sectors); open it in Excel or \
+          LibreOffice and save it again as .xlsx"
+        ]
     );
 }
