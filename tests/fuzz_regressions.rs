@@ -181,3 +181,33 @@ fn a_workbook_whose_sector_chain_runs_away_is_refused_before_calamine_reads_it()
         ]
     );
 }
+
+/// A stray cell at row 65536, column 65536 of the fixture (made by hand after the guard above):
+/// calamine lays every sheet out as a dense grid, asked for 137 GB and aborted the process.
+#[test]
+fn a_workbook_with_a_cell_far_from_the_form_is_refused_before_calamine_lays_it_out() {
+    assert_eq!(
+        import_errors("import_xls/calamine-far-cell-grid-abort"),
+        [
+            "damaged.xls:1: error: cannot be read as xls: sheet 3 has cells from row 1 to row 65536 \
+          and from column 1 to column 65536: a grid of 4294967296 cells, more than the 4194304 \
+          this importer lays out; there are probably stray cells far from the form (in Excel, \
+          Ctrl+End goes to the last one): delete them, or copy the form to a new workbook, and \
+          save it again as .xlsx"
+        ]
+    );
+}
+
+/// A DIMENSIONS record claiming 2^31 rows (made by hand): calamine reserved room for them, asked
+/// for 22 TB and aborted the process.
+#[test]
+fn a_workbook_whose_dimensions_claim_a_huge_sheet_is_refused() {
+    assert_eq!(
+        import_errors("import_xls/calamine-dimensions-reserve-abort"),
+        [
+            "damaged.xls:1: error: cannot be read as xls: the .xls file is damaged: sheet 1's \
+          DIMENSIONS record claims 549755813632 cells, more than the 4194304 this importer lays \
+          out; open it in Excel or LibreOffice and save it again as .xlsx"
+        ]
+    );
+}

@@ -34,10 +34,11 @@ pub fn is_compound_file(bytes: &[u8]) -> bool {
     bytes.starts_with(&SIGNATURE)
 }
 
-/// Refuses a compound file whose structure would make calamine loop or allocate without bound.
-/// A header calamine refuses by itself (too short, unknown sector size) passes: calamine's own
-/// error says what is wrong.
-pub fn check_compound_file(bytes: &[u8]) -> Result<(), ReadError> {
+/// Refuses a compound file whose structure would make calamine loop or allocate without bound;
+/// otherwise returns the workbook stream calamine will parse ("Workbook", else "Book"), exactly
+/// the bytes calamine reads for it, or None when there is none. A header calamine refuses by
+/// itself (too short, unknown sector size) passes: calamine's own error says what is wrong.
+pub fn check_compound_file(bytes: &[u8]) -> Result<Option<Vec<u8>>, ReadError> {
     check(bytes).map_err(|damage| {
         ReadError::new(format!(
             "the .xls file is damaged: {damage}; open it in Excel or LibreOffice and save it again as .xlsx"
@@ -45,9 +46,9 @@ pub fn check_compound_file(bytes: &[u8]) -> Result<(), ReadError> {
     })
 }
 
-fn check(bytes: &[u8]) -> Result<(), String> {
+fn check(bytes: &[u8]) -> Result<Option<Vec<u8>>, String> {
     let Some(header) = Header::parse(bytes) else {
-        return Ok(());
+        return Ok(None);
     };
     let file_len = bytes.len();
     let sectors = Space::File {
@@ -70,7 +71,7 @@ fn check(bytes: &[u8]) -> Result<(), String> {
         .map(|raw| Entry::parse(raw, header.sector_size))
         .collect();
     let Some(root) = entries.first() else {
-        return Ok(()); // calamine: "Empty Root directory"
+        return Ok(None); // calamine: "Empty Root directory"
     };
     let (mini_fat, mini_stream) = if header.mini_fat_sectors > 0 {
         let what = "the mini stream";
@@ -87,6 +88,7 @@ fn check(bytes: &[u8]) -> Result<(), String> {
     let mini_sectors = Space::Mini {
         stream: &mini_stream,
     };
+    let mut workbook = None;
     for name in WORKBOOK_NAMES {
         let Some(entry) = entries
             .iter()
@@ -95,20 +97,21 @@ fn check(bytes: &[u8]) -> Result<(), String> {
             continue;
         };
         let what = format!("the {name} stream");
-        if entry.len < MINI_STREAM_CUTOFF {
+        let stream = if entry.len < MINI_STREAM_CUTOFF {
             follow(
                 &mini_sectors,
                 &mini_fat,
                 entry.start,
                 Some(entry.len),
                 &what,
-            )?;
+            )?
         } else {
             let len = within_file(entry.len, file_len, &what)?;
-            follow(&sectors, &fat, entry.start, Some(len), &what)?;
-        }
+            follow(&sectors, &fat, entry.start, Some(len), &what)?
+        };
+        workbook.get_or_insert(stream);
     }
-    Ok(())
+    Ok(workbook)
 }
 
 /// The fields of the 512-byte header that calamine uses.

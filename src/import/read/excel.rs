@@ -8,7 +8,7 @@
 //! holds nothing else; a text cell (`1,800,000.00`) is kept as typed. Date cells become
 //! `YYYY-MM-DD`.
 
-use super::{ReadError, cfb_guard};
+use super::{ReadError, cfb_guard, xls_extent};
 use crate::import::grid::{At, Document, Flow, Row, Table};
 use calamine::{Data, Reader, open_workbook_auto_from_rs};
 use std::io::Cursor;
@@ -16,11 +16,14 @@ use std::io::Cursor;
 /// Reads a workbook. calamine panics on some damaged files (an assertion in its compound-file
 /// reader, found by fuzzing `.xls`); such a panic is contained here and becomes an error, since a
 /// bad input file must never take the importer down. A panic cannot contain running out of
-/// memory, so an `.xls` (a compound file) is first checked for the damage that makes calamine
-/// loop or allocate without bound ([`cfb_guard`]).
+/// memory, so an `.xls` (a compound file) is first checked for what makes calamine loop or
+/// allocate without bound: a damaged container ([`cfb_guard`]) and sheets whose cells span a
+/// huge grid ([`xls_extent`]).
 pub fn read_workbook(bytes: &[u8]) -> Result<Document, ReadError> {
-    if cfb_guard::is_compound_file(bytes) {
-        cfb_guard::check_compound_file(bytes)?;
+    if cfb_guard::is_compound_file(bytes)
+        && let Some(workbook) = cfb_guard::check_compound_file(bytes)?
+    {
+        xls_extent::check_sheet_extent(&workbook)?;
     }
     std::panic::catch_unwind(|| read_with_calamine(bytes)).unwrap_or_else(|panic| {
         let reason = panic

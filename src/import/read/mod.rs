@@ -11,6 +11,7 @@ mod layout;
 mod pipe;
 mod stream;
 mod tsv;
+mod xls_extent;
 
 pub use decode::decode_text;
 pub use stream::pieces as stream_pieces;

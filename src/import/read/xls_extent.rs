@@ -1,0 +1,262 @@
+//! A bound on the cell grids calamine lays out for an `.xls`'s sheets, checked before calamine
+//! reads the workbook. calamine 0.38 turns each sheet's cells into a dense rows × columns grid
+//! (`Range::from_sparse`, once for values and once for formulas) and reserves room for the rows ×
+//! columns a sheet's DIMENSIONS record claims. So a 13 KB file with one cell in A1 and one at row
+//! 65536, column 65536 asks for 137 GB, and a DIMENSIONS record claiming 2^31 rows asks for 22 TB:
+//! the allocation fails and the process aborts (that is not a panic, it cannot be contained).
+//!
+//! This walks the Workbook stream's records the way calamine does (the sheets the BOUNDSHEET
+//! records point to, each up to its EOF record, embedded substreams skipped, CONTINUE records
+//! joined to the record before them) and adds up the grids. A workbook whose grids hold more than
+//! [`MAX_CELLS`] cells is refused: a declaration form is a few hundred rows of a few dozen columns,
+//! and a grid that large means stray cells far from the form.
+
+use super::ReadError;
+
+/// The most cells (rows × columns, over every sheet's value and formula grids) calamine may lay
+/// out: 16,384 rows of all 256 columns an `.xls` has. At calamine's 24 to 40 bytes a cell that is
+/// at most a few hundred MB, whatever the file says.
+pub const MAX_CELLS: u64 = 1 << 22;
+
+const BOUNDSHEET: u16 = 0x0085;
+const BOF: u16 = 0x0809;
+const EOF: u16 = 0x000A;
+const CONTINUE: u16 = 0x003C;
+const DIMENSIONS: u16 = 0x0200;
+const FORMULA: u16 = 0x0006;
+const STRING: u16 = 0x0207;
+const MULRK: u16 = 0x00BD;
+/// Records holding one cell, its row and column in their first four bytes: NUMBER, LABEL,
+/// RSTRING, BOOLERR, RK, LABELSST.
+const ONE_CELL: [u16; 6] = [0x0203, 0x0204, 0x00D6, 0x0205, 0x027E, 0x00FD];
+
+/// Refuses a Workbook stream whose sheets calamine would lay out in more than [`MAX_CELLS`].
+pub fn check_sheet_extent(workbook: &[u8]) -> Result<(), ReadError> {
+    let mut total: u64 = 0;
+    for (index, offset) in sheet_offsets(workbook).into_iter().enumerate() {
+        let Some(records) = workbook.get(offset..) else {
+            continue; // calamine fails on it before laying anything out
+        };
+        let sheet = index + 1;
+        let extent = sheet_extent(records).map_err(|claim| {
+            ReadError::new(format!(
+                "the .xls file is damaged: sheet {sheet}'s DIMENSIONS record claims {claim} \
+                 cells, more than the {MAX_CELLS} this importer lays out; open it in Excel or \
+                 LibreOffice and save it again as .xlsx"
+            ))
+        })?;
+        let cells = extent
+            .values
+            .cells()
+            .saturating_add(extent.formulas.cells());
+        total = total.saturating_add(cells);
+        if total > MAX_CELLS {
+            let what = if cells > MAX_CELLS {
+                format!("sheet {sheet} {}", extent.values.describe())
+            } else {
+                format!("its sheets together span {total} cells")
+            };
+            return Err(refusal(what));
+        }
+    }
+    Ok(())
+}
+
+fn refusal(what: String) -> ReadError {
+    ReadError::new(format!(
+        "{what}, more than the {MAX_CELLS} this importer lays out; there are probably stray \
+         cells far from the form (in Excel, Ctrl+End goes to the last one): delete them, or copy \
+         the form to a new workbook, and save it again as .xlsx"
+    ))
+}
+
+/// Where each sheet's records start, from the BOUNDSHEET records before the first EOF.
+fn sheet_offsets(workbook: &[u8]) -> Vec<usize> {
+    let mut offsets = Vec::new();
+    for (kind, data) in (Records { rest: workbook }) {
+        match kind {
+            BOUNDSHEET => {
+                if let Some(offset) = u32_at(data, 0) {
+                    offsets.push(offset as usize);
+                }
+            }
+            EOF => break,
+            _ => {}
+        }
+    }
+    offsets
+}
+
+/// The rows and columns a sheet's values and formulas span.
+#[derive(Default)]
+struct SheetExtent {
+    values: Span,
+    formulas: Span,
+}
+
+/// A sheet's records up to its EOF, as calamine reads them. Err(cells) when a DIMENSIONS record
+/// claims more than [`MAX_CELLS`].
+fn sheet_extent(records: &[u8]) -> Result<SheetExtent, u64> {
+    let mut extent = SheetExtent::default();
+    let mut formula_cell = (0, 0);
+    let mut seen_bof = false;
+    let mut depth = 0usize;
+    for (kind, data) in (Records { rest: records }) {
+        if depth > 0 {
+            match kind {
+                BOF => depth += 1,
+                EOF => depth -= 1,
+                _ => {}
+            }
+            continue;
+        }
+        match kind {
+            BOF if seen_bof => depth += 1,
+            BOF => seen_bof = true,
+            EOF => break,
+            DIMENSIONS => {
+                let claim = dimensions_cells(data).unwrap_or(0);
+                if claim > MAX_CELLS {
+                    return Err(claim);
+                }
+            }
+            FORMULA if data.len() >= 20 => {
+                formula_cell = cell_at(data).unwrap_or_default();
+                extent.values.add(formula_cell);
+                extent.formulas.add(formula_cell);
+            }
+            STRING => extent.values.add(formula_cell),
+            MULRK => {
+                if let Some((row, first)) = cell_at(data) {
+                    // One cell per six bytes between the header and the last column.
+                    let count = data.len().saturating_sub(6).div_ceil(6) as u32;
+                    if count > 0 {
+                        extent.values.add((row, first));
+                        extent.values.add((row, first + count - 1));
+                    }
+                }
+            }
+            kind if ONE_CELL.contains(&kind) => {
+                if let Some(cell) = cell_at(data) {
+                    extent.values.add(cell);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(extent)
+}
+
+/// The cells calamine reserves for a DIMENSIONS record, computed as calamine computes them
+/// (including its wrapping subtraction when the last row comes before the first).
+fn dimensions_cells(data: &[u8]) -> Option<u64> {
+    let (first_row, row_end, mut first_column, column_end) = match data.len() {
+        10 => (
+            u32::from(u16_at(data, 0)?),
+            u32::from(u16_at(data, 2)?),
+            u32::from(u16_at(data, 4)?),
+            u32::from(u16_at(data, 6)?),
+        ),
+        14 | 16 => (
+            u32_at(data, 0)?,
+            u32_at(data, 4)?,
+            u32::from(u16_at(data, 8)?),
+            u32::from(u16_at(data, 10)?),
+        ),
+        _ => return None,
+    };
+    if first_column > 0xFF || column_end < first_column {
+        first_column = 0;
+    }
+    let (last_row, last_column) = if row_end >= 1 && column_end >= 1 {
+        (row_end - 1, column_end - 1)
+    } else {
+        (first_row, first_column)
+    };
+    let rows = last_row.wrapping_sub(first_row).wrapping_add(1);
+    let columns = last_column.wrapping_sub(first_column).wrapping_add(1);
+    Some(u64::from(rows) * u64::from(columns))
+}
+
+/// The (row, column) in a cell record's first four bytes.
+fn cell_at(data: &[u8]) -> Option<(u32, u32)> {
+    Some((u32::from(u16_at(data, 0)?), u32::from(u16_at(data, 2)?)))
+}
+
+/// The smallest rectangle holding some cells.
+#[derive(Default)]
+struct Span {
+    corners: Option<((u32, u32), (u32, u32))>,
+}
+
+impl Span {
+    fn add(&mut self, (row, column): (u32, u32)) {
+        self.corners = Some(match self.corners {
+            None => ((row, column), (row, column)),
+            Some(((top, left), (bottom, right))) => (
+                (top.min(row), left.min(column)),
+                (bottom.max(row), right.max(column)),
+            ),
+        });
+    }
+
+    fn cells(&self) -> u64 {
+        self.corners.map_or(0, |((top, left), (bottom, right))| {
+            u64::from(bottom - top + 1) * u64::from(right - left + 1)
+        })
+    }
+
+    fn describe(&self) -> String {
+        match self.corners {
+            Some(((top, left), (bottom, right))) => format!(
+                "has cells from row {} to row {} and from column {} to column {}: a grid of {} cells",
+                top + 1,
+                bottom + 1,
+                left + 1,
+                right + 1,
+                self.cells()
+            ),
+            None => "has no cells".to_string(),
+        }
+    }
+}
+
+/// The records of a BIFF stream as calamine's `RecordIter` yields them: (type, data), each
+/// CONTINUE record after a record joined to it (and so skipped). Ends where calamine's would
+/// fail (a record cut short), since calamine stops reading there.
+struct Records<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Iterator for Records<'a> {
+    type Item = (u16, &'a [u8]);
+
+    fn next(&mut self) -> Option<(u16, &'a [u8])> {
+        let (kind, data, rest) = split_record(self.rest)?;
+        self.rest = rest;
+        while self.rest.len() > 4 && u16_at(self.rest, 0) == Some(CONTINUE) {
+            let (_, _, rest) = split_record(self.rest)?;
+            self.rest = rest;
+        }
+        Some((kind, data))
+    }
+}
+
+fn split_record(stream: &[u8]) -> Option<(u16, &[u8], &[u8])> {
+    let kind = u16_at(stream, 0)?;
+    let len = usize::from(u16_at(stream, 2)?);
+    let data = stream.get(4..4 + len)?;
+    let rest = stream.get(4 + len..)?;
+    Some((kind, data, rest))
+}
+
+fn u16_at(bytes: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_le_bytes(bytes.get(at..at + 2)?.try_into().ok()?))
+}
+
+fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
+}
+
+#[cfg(test)]
+mod tests;
