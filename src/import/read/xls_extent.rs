@@ -5,40 +5,62 @@
 //! 65536, column 65536 asks for 137 GB, and a DIMENSIONS record claiming 2^31 rows asks for 22 TB:
 //! the allocation fails and the process aborts (that is not a panic, it cannot be contained).
 //!
+//! calamine also gives every LABELSST cell its own copy of the shared string it names, so a
+//! 138 KB file whose 5,000 cells all name one 65,535-character string took 1.3 GB.
+//!
 //! This walks the Workbook stream's records the way calamine does (the sheets the BOUNDSHEET
 //! records point to, each up to its EOF record, embedded substreams skipped, CONTINUE records
-//! joined to the record before them) and adds up the grids. A workbook whose grids hold more than
-//! [`MAX_CELLS`] cells is refused: a declaration form is a few hundred rows of a few dozen columns,
-//! and a grid that large means stray cells far from the form.
+//! joined to the record before them) and adds up the grids and the copied text. A workbook whose
+//! grids hold more than [`MAX_CELLS`] cells is refused: a declaration form is a few hundred rows of
+//! a few dozen columns, and a grid that large means stray cells far from the form. So is one whose
+//! cells copy more text than [`text_budget`] allows for its size.
+
+mod records;
+mod sst;
 
 use super::ReadError;
+use records::{Record, Records, u16_at, u32_at};
 
 /// The most cells (rows × columns, over every sheet's value and formula grids) calamine may lay
 /// out: 16,384 rows of all 256 columns an `.xls` has. At calamine's 24 to 40 bytes a cell that is
 /// at most a few hundred MB, whatever the file says.
 pub const MAX_CELLS: u64 = 1 << 22;
 
+/// The text calamine may copy into cells for a Workbook stream of `len` bytes: 128 MiB, and 32
+/// bytes more for each byte of the stream. A real workbook's cells hold about as much text as its
+/// shared strings, which are part of the stream; only strings named over and over go past it.
+pub fn text_budget(len: usize) -> u64 {
+    (1 << 27) + 32 * len as u64
+}
+
 const BOUNDSHEET: u16 = 0x0085;
 const BOF: u16 = 0x0809;
 const EOF: u16 = 0x000A;
-const CONTINUE: u16 = 0x003C;
+const SST: u16 = 0x00FC;
+const LABELSST: u16 = 0x00FD;
 const DIMENSIONS: u16 = 0x0200;
 const FORMULA: u16 = 0x0006;
 const STRING: u16 = 0x0207;
 const MULRK: u16 = 0x00BD;
-/// Records holding one cell, its row and column in their first four bytes: NUMBER, LABEL,
-/// RSTRING, BOOLERR, RK, LABELSST.
-const ONE_CELL: [u16; 6] = [0x0203, 0x0204, 0x00D6, 0x0205, 0x027E, 0x00FD];
+/// Other records holding one cell, its row and column in their first four bytes: NUMBER, LABEL,
+/// RSTRING, BOOLERR, RK.
+const ONE_CELL: [u16; 5] = [0x0203, 0x0204, 0x00D6, 0x0205, 0x027E];
 
-/// Refuses a Workbook stream whose sheets calamine would lay out in more than [`MAX_CELLS`].
+/// Refuses a Workbook stream whose sheets calamine would lay out in more than [`MAX_CELLS`], or
+/// whose cells would copy more shared-string text than [`text_budget`].
 pub fn check_sheet_extent(workbook: &[u8]) -> Result<(), ReadError> {
+    let Some(globals) = globals(workbook) else {
+        return Ok(()); // calamine fails on the shared strings before it reads a sheet
+    };
+    let budget = text_budget(workbook.len());
     let mut total: u64 = 0;
-    for (index, offset) in sheet_offsets(workbook).into_iter().enumerate() {
+    let mut text: u64 = 0;
+    for (index, offset) in globals.sheet_offsets.into_iter().enumerate() {
         let Some(records) = workbook.get(offset..) else {
             continue; // calamine fails on it before laying anything out
         };
         let sheet = index + 1;
-        let extent = sheet_extent(records).map_err(|claim| {
+        let extent = sheet_extent(records, &globals.string_lengths).map_err(|claim| {
             ReadError::new(format!(
                 "the .xls file is damaged: sheet {sheet}'s DIMENSIONS record claims {claim} \
                  cells, more than the {MAX_CELLS} this importer lays out; open it in Excel or \
@@ -58,6 +80,14 @@ pub fn check_sheet_extent(workbook: &[u8]) -> Result<(), ReadError> {
             };
             return Err(refusal(what));
         }
+        text = text.saturating_add(extent.text);
+        if text > budget {
+            return Err(ReadError::new(format!(
+                "the .xls file's cells name its shared strings so often that reading them would \
+                 copy up to {text} bytes of text, more than the {budget} this importer allows for \
+                 a file of this size; open it in Excel or LibreOffice and save it again as .xlsx"
+            )));
+        }
     }
     Ok(())
 }
@@ -70,38 +100,52 @@ fn refusal(what: String) -> ReadError {
     ))
 }
 
-/// Where each sheet's records start, from the BOUNDSHEET records before the first EOF.
-fn sheet_offsets(workbook: &[u8]) -> Vec<usize> {
-    let mut offsets = Vec::new();
-    for (kind, data) in (Records { rest: workbook }) {
-        match kind {
+/// What calamine takes from the records before the first EOF.
+struct Globals {
+    /// Where each sheet's records start, from the BOUNDSHEET records.
+    sheet_offsets: Vec<usize>,
+    /// The character count of each shared string (of the last SST record, as in calamine).
+    string_lengths: Vec<u64>,
+}
+
+/// None when calamine fails on an SST record (it then reads no sheet).
+fn globals(workbook: &[u8]) -> Option<Globals> {
+    let mut globals = Globals {
+        sheet_offsets: Vec::new(),
+        string_lengths: Vec::new(),
+    };
+    for record in (Records { rest: workbook }) {
+        match record.kind {
             BOUNDSHEET => {
-                if let Some(offset) = u32_at(data, 0) {
-                    offsets.push(offset as usize);
+                if let Some(offset) = u32_at(record.data, 0) {
+                    globals.sheet_offsets.push(offset as usize);
                 }
             }
+            SST => globals.string_lengths = sst::string_lengths(&record)?,
             EOF => break,
             _ => {}
         }
     }
-    offsets
+    Some(globals)
 }
 
-/// The rows and columns a sheet's values and formulas span.
+/// The rows and columns a sheet's values and formulas span, and the most bytes of shared-string
+/// text its cells copy.
 #[derive(Default)]
 struct SheetExtent {
     values: Span,
     formulas: Span,
+    text: u64,
 }
 
 /// A sheet's records up to its EOF, as calamine reads them. Err(cells) when a DIMENSIONS record
 /// claims more than [`MAX_CELLS`].
-fn sheet_extent(records: &[u8]) -> Result<SheetExtent, u64> {
+fn sheet_extent(records: &[u8], string_lengths: &[u64]) -> Result<SheetExtent, u64> {
     let mut extent = SheetExtent::default();
     let mut formula_cell = (0, 0);
     let mut seen_bof = false;
     let mut depth = 0usize;
-    for (kind, data) in (Records { rest: records }) {
+    for Record { kind, data, .. } in (Records { rest: records }) {
         if depth > 0 {
             match kind {
                 BOF => depth += 1,
@@ -134,6 +178,16 @@ fn sheet_extent(records: &[u8]) -> Result<SheetExtent, u64> {
                         extent.values.add((row, first));
                         extent.values.add((row, first + count - 1));
                     }
+                }
+            }
+            LABELSST => {
+                if let Some(cell) = cell_at(data) {
+                    extent.values.add(cell);
+                }
+                let length = u32_at(data, 6).and_then(|index| string_lengths.get(index as usize));
+                if let Some(length) = length {
+                    let bytes = length * sst::MAX_BYTES_PER_CHARACTER;
+                    extent.text = extent.text.saturating_add(bytes);
                 }
             }
             kind if ONE_CELL.contains(&kind) => {
@@ -219,43 +273,6 @@ impl Span {
             None => "has no cells".to_string(),
         }
     }
-}
-
-/// The records of a BIFF stream as calamine's `RecordIter` yields them: (type, data), each
-/// CONTINUE record after a record joined to it (and so skipped). Ends where calamine's would
-/// fail (a record cut short), since calamine stops reading there.
-struct Records<'a> {
-    rest: &'a [u8],
-}
-
-impl<'a> Iterator for Records<'a> {
-    type Item = (u16, &'a [u8]);
-
-    fn next(&mut self) -> Option<(u16, &'a [u8])> {
-        let (kind, data, rest) = split_record(self.rest)?;
-        self.rest = rest;
-        while self.rest.len() > 4 && u16_at(self.rest, 0) == Some(CONTINUE) {
-            let (_, _, rest) = split_record(self.rest)?;
-            self.rest = rest;
-        }
-        Some((kind, data))
-    }
-}
-
-fn split_record(stream: &[u8]) -> Option<(u16, &[u8], &[u8])> {
-    let kind = u16_at(stream, 0)?;
-    let len = usize::from(u16_at(stream, 2)?);
-    let data = stream.get(4..4 + len)?;
-    let rest = stream.get(4 + len..)?;
-    Some((kind, data, rest))
-}
-
-fn u16_at(bytes: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_le_bytes(bytes.get(at..at + 2)?.try_into().ok()?))
-}
-
-fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
 }
 
 #[cfg(test)]

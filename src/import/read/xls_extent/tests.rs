@@ -178,3 +178,74 @@ fn a_sheet_past_the_end_or_a_record_cut_short_ends_the_walk() {
     stream.truncate(cut);
     assert!(check_sheet_extent(&stream).is_ok());
 }
+
+/// An SST record holding the given strings (already encoded), and CONTINUE records after it.
+fn sst_record(strings: &[u8], continues: &[&[u8]]) -> Vec<u8> {
+    let mut data = 1u32.to_le_bytes().to_vec();
+    data.extend(1u32.to_le_bytes());
+    data.extend(strings);
+    let mut bytes = record(SST, &data);
+    for more in continues {
+        bytes.extend(record(0x003C, more));
+    }
+    bytes
+}
+
+fn lengths_of(bytes: &[u8]) -> Option<Vec<u64>> {
+    let record = (Records { rest: bytes }).next().expect("a record");
+    sst::string_lengths(&record)
+}
+
+#[test]
+fn shared_strings_are_read_as_calamine_reads_them() {
+    let mut strings = vec![3, 0, 0];
+    strings.extend(b"abc");
+    // Two UTF-16 characters with one formatting run (fRichSt) to skip.
+    strings.extend([2, 0, 0x9, 1, 0]);
+    strings.extend("中文".encode_utf16().flat_map(u16::to_le_bytes));
+    strings.extend([0; 4]);
+    // Four characters, two here and two in a CONTINUE record that switches to UTF-16.
+    strings.extend([4, 0, 0]);
+    strings.extend(b"ab");
+    let record = sst_record(&strings, &[&[1, b'c', 0, b'd', 0]]);
+    assert_eq!(lengths_of(&record), Some(vec![3, 2, 4]));
+    // Ten characters promised, three there: calamine fails and reads no sheet.
+    let mut short = vec![10, 0, 0];
+    short.extend(b"abc");
+    assert_eq!(lengths_of(&sst_record(&short, &[])), None);
+}
+
+/// A workbook whose one sheet has `cells` LABELSST cells naming one shared string of 65,535
+/// one-byte characters (split over a CONTINUE record).
+fn shared_string_copies(cells: u16) -> Vec<u8> {
+    let mut string = vec![0xFF, 0xFF, 0];
+    string.extend([b'a'; 65535]);
+    let (first, rest) = string.split_at(65535 - 8);
+    let mut more = vec![0];
+    more.extend(rest);
+    let sst = sst_record(first, &[&more]);
+    let sheet: Vec<Vec<u8>> = (0..cells).map(|row| cell(row, 0)).collect();
+    let mut stream = workbook(&[sheet], None);
+    // The SST goes right after the BOF; the sheet's offset moves by its length.
+    let offset = u32_at(&stream, bof().len() + 4).expect("offset") + sst.len() as u32;
+    stream[bof().len() + 4..bof().len() + 8].copy_from_slice(&offset.to_le_bytes());
+    stream.splice(bof().len()..bof().len(), sst);
+    stream
+}
+
+#[test]
+fn a_shared_string_named_by_many_cells_is_bounded() {
+    assert!(check_sheet_extent(&shared_string_copies(100)).is_ok());
+    let stream = shared_string_copies(5000);
+    let budget = text_budget(stream.len());
+    assert_eq!(
+        check_sheet_extent(&stream).expect_err("refused").message,
+        format!(
+            "the .xls file's cells name its shared strings so often that reading them would copy \
+             up to {} bytes of text, more than the {budget} this importer allows for a file of \
+             this size; open it in Excel or LibreOffice and save it again as .xlsx",
+            // Six bytes at most for each character of each copy.
+            5000 * 65535 * 6
+        )
+    );
+}
