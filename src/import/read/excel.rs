@@ -44,7 +44,13 @@ fn read_with_calamine(bytes: &[u8]) -> Result<Document, ReadError> {
         flow: Flow::Cells,
         ..Document::default()
     };
+    // Two sheets of one name are one sheet to calamine, which keeps the last; a damaged `.xls`
+    // can name it thousands of times, so each name is read once.
+    let mut seen = std::collections::BTreeSet::new();
     for name in workbook.sheet_names() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
         let range = match workbook.worksheet_range(&name) {
             Ok(range) => range,
             Err(error) => {
@@ -152,6 +158,22 @@ mod tests {
         assert_eq!(serial_date(45291.0).as_deref(), Some("2023-12-31"));
         assert_eq!(serial_date(45351.0).as_deref(), Some("2024-02-29"));
         assert_eq!(serial_date(44927.5), None);
+    }
+
+    #[test]
+    fn a_sheet_name_given_twice_is_read_once() {
+        let mut bytes =
+            include_bytes!("../../../tests/fixtures/import/2023-first-three-forms.xls").to_vec();
+        // The second BOUNDSHEET record's name, "2", becomes "1": calamine keeps the second sheet
+        // under that name and lists the name twice.
+        assert_eq!(bytes[512 + 936], b'2');
+        bytes[512 + 936] = b'1';
+        let document = read_workbook(&bytes).expect("readable");
+        let names: Vec<_> = document.tables.iter().map(|t| t.name.clone()).collect();
+        assert_eq!(
+            names,
+            [Some("sheet 1".to_string()), Some("sheet 3".to_string())]
+        );
     }
 
     #[test]

@@ -13,7 +13,8 @@
 //! joined to the record before them) and adds up the grids and the copied text. A workbook whose
 //! grids hold more than [`MAX_CELLS`] cells is refused: a declaration form is a few hundred rows of
 //! a few dozen columns, and a grid that large means stray cells far from the form. So is one whose
-//! cells copy more text than [`text_budget`] allows for its size.
+//! cells copy more text than [`text_budget`] allows for its size, and one whose sheets overlap so
+//! much that reading them goes through the stream over and over ([`walk_budget`]).
 
 mod records;
 mod sst;
@@ -31,6 +32,14 @@ pub const MAX_CELLS: u64 = 1 << 22;
 /// shared strings, which are part of the stream; only strings named over and over go past it.
 pub fn text_budget(len: usize) -> u64 {
     (1 << 27) + 32 * len as u64
+}
+
+/// How much of a Workbook stream of `len` bytes calamine may go through for its sheets: each
+/// sheet is read from where its BOUNDSHEET record points to its EOF record, so sheets that do not
+/// overlap go through the stream once. Sheets that all start at the same place would make calamine
+/// (and this check) take time in the square of the file's size.
+pub fn walk_budget(len: usize) -> usize {
+    2 * len + (1 << 16)
 }
 
 const BOUNDSHEET: u16 = 0x0085;
@@ -53,8 +62,10 @@ pub fn check_sheet_extent(workbook: &[u8]) -> Result<(), ReadError> {
         return Ok(()); // calamine fails on the shared strings before it reads a sheet
     };
     let budget = text_budget(workbook.len());
+    let walk_budget = walk_budget(workbook.len());
     let mut total: u64 = 0;
     let mut text: u64 = 0;
+    let mut walked: usize = 0;
     for (index, offset) in globals.sheet_offsets.into_iter().enumerate() {
         let Some(records) = workbook.get(offset..) else {
             continue; // calamine fails on it before laying anything out
@@ -67,6 +78,15 @@ pub fn check_sheet_extent(workbook: &[u8]) -> Result<(), ReadError> {
                  LibreOffice and save it again as .xlsx"
             ))
         })?;
+        walked = walked.saturating_add(extent.walked);
+        if walked > walk_budget {
+            return Err(ReadError::new(format!(
+                "the .xls file is damaged: its sheets overlap (reading the first {sheet} means \
+                 going through {walked} bytes of a {}-byte workbook stream); open it in Excel or \
+                 LibreOffice and save it again as .xlsx",
+                workbook.len()
+            )));
+        }
         let cells = extent
             .values
             .cells()
@@ -129,13 +149,15 @@ fn globals(workbook: &[u8]) -> Option<Globals> {
     Some(globals)
 }
 
-/// The rows and columns a sheet's values and formulas span, and the most bytes of shared-string
-/// text its cells copy.
+/// The rows and columns a sheet's values and formulas span, the most bytes of shared-string
+/// text its cells copy, and how much of the stream calamine reads for it.
 #[derive(Default)]
 struct SheetExtent {
     values: Span,
     formulas: Span,
     text: u64,
+    /// The bytes of records calamine goes through for the sheet.
+    walked: usize,
 }
 
 /// A sheet's records up to its EOF, as calamine reads them. Err(cells) when a DIMENSIONS record
@@ -145,7 +167,8 @@ fn sheet_extent(records: &[u8], string_lengths: &[u64]) -> Result<SheetExtent, u
     let mut formula_cell = (0, 0);
     let mut seen_bof = false;
     let mut depth = 0usize;
-    for Record { kind, data, .. } in (Records { rest: records }) {
+    let mut walk = Records { rest: records };
+    for Record { kind, data, .. } in walk.by_ref() {
         if depth > 0 {
             match kind {
                 BOF => depth += 1,
@@ -198,6 +221,7 @@ fn sheet_extent(records: &[u8], string_lengths: &[u64]) -> Result<SheetExtent, u
             _ => {}
         }
     }
+    extent.walked = records.len() - walk.rest.len();
     Ok(extent)
 }
 

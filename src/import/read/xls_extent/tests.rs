@@ -249,3 +249,19 @@ fn a_shared_string_named_by_many_cells_is_bounded() {
         )
     );
 }
+
+#[test]
+fn sheets_that_overlap_are_refused_before_the_walk_grows_with_the_square() {
+    // 2,000 BOUNDSHEETs all naming the start of the stream: each sheet is read from there to the
+    // globals' EOF, through all 2,000 of them (26,024 bytes).
+    let stream = workbook(&[vec![cell(0, 0)]], Some(&[0; 2000]));
+    assert_eq!(
+        check_sheet_extent(&stream).expect_err("refused").message,
+        "the .xls file is damaged: its sheets overlap (reading the first 5 means going through \
+         130120 bytes of a 26062-byte workbook stream); open it in Excel or LibreOffice and save \
+         it again as .xlsx"
+    );
+    // A few sheets that share records are fine.
+    let stream = workbook(&[vec![cell(0, 0)]], Some(&[0; 2]));
+    assert!(check_sheet_extent(&stream).is_ok());
+}
