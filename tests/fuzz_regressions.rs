@@ -190,7 +190,7 @@ fn a_workbook_with_a_cell_far_from_the_form_is_refused_before_calamine_lays_it_o
         import_errors("import_xls/calamine-far-cell-grid-abort"),
         [
             "damaged.xls:1: error: cannot be read as xls: sheet 3 has cells from row 1 to row 65536 \
-          and from column 1 to column 65536: a grid of 4294967296 cells, more than the 4194304 \
+          and from column 1 to column 65536: a grid of 4294967296 cells, more than the 1048576 \
           this importer lays out; there are probably stray cells far from the form (in Excel, \
           Ctrl+End goes to the last one): delete them, or copy the form to a new workbook, and \
           save it again as .xlsx"
@@ -206,7 +206,7 @@ fn a_workbook_whose_dimensions_claim_a_huge_sheet_is_refused() {
         import_errors("import_xls/calamine-dimensions-reserve-abort"),
         [
             "damaged.xls:1: error: cannot be read as xls: the .xls file is damaged: sheet 1's \
-          DIMENSIONS record claims 549755813632 cells, more than the 4194304 this importer lays \
+          DIMENSIONS record claims 549755813632 cells, more than the 1048576 this importer lays \
           out; open it in Excel or LibreOffice and save it again as .xlsx"
         ]
     );

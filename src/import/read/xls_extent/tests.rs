@@ -101,7 +101,7 @@ fn a_dimensions_record_claiming_a_huge_sheet_is_refused() {
     assert_eq!(
         check_sheet_extent(&stream).expect_err("refused").message,
         "the .xls file is damaged: sheet 1's DIMENSIONS record claims 549755813632 cells, more \
-         than the 4194304 this importer lays out; open it in Excel or LibreOffice and save it \
+         than the 1048576 this importer lays out; open it in Excel or LibreOffice and save it \
          again as .xlsx"
     );
 }
@@ -125,12 +125,12 @@ fn a_dimensions_record_whose_last_row_comes_first_is_refused() {
 
 #[test]
 fn many_sheets_together_are_bounded() {
-    // Each sheet spans 1001 rows of 201 columns (201,201 cells); the 21st passes the bound.
+    // Each sheet spans 1001 rows of 201 columns (201,201 cells); the 6th passes the bound.
     let sheet = vec![cell(0, 0), cell(1000, 200)];
     let stream = workbook(&vec![sheet; 25], None);
     assert_eq!(
         refusal_of(&stream),
-        "its sheets together span 4225221 cells"
+        "its sheets together span 1207206 cells"
     );
     // The same sheet named by every BOUNDSHEET: calamine lays it out once per record.
     // (The sheet starts after the BOF, 25 BOUNDSHEETs of 13 bytes and the EOF.)
@@ -138,7 +138,7 @@ fn many_sheets_together_are_bounded() {
     let stream = workbook(&[vec![cell(0, 0), cell(1000, 200)]], Some(&[start; 25]));
     assert_eq!(
         refusal_of(&stream),
-        "its sheets together span 4225221 cells"
+        "its sheets together span 1207206 cells"
     );
 }
 
