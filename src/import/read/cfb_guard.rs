@@ -5,6 +5,9 @@
 //! order and with the limits calamine uses, and refuses the file when one loops, points outside
 //! the file, or claims more bytes than the file holds. Every chain is followed at most once per
 //! sector (a visited set), so the check itself needs time and memory in proportion to the file.
+//! Where calamine would read something other than the file's sectors instead of looping (a sector
+//! cut short by the end of the file, which it pads with zeros; a mini sector past the mini stream,
+//! which it reads from wherever its reader stands), the check refuses too: such a file is damaged.
 //!
 //! Why not the `cfb` crate: opened permissively it repairs what it finds (a FAT entry that points
 //! past the end becomes the end of the chain) and then checks its own repaired table, not the raw
