@@ -136,11 +136,11 @@ fn write_import_seeds() {
     }
 }
 
-/// calamine panics on this damaged `.xls` (found by fuzzing); the importer reports it instead.
-#[test]
-fn a_workbook_that_crashes_the_excel_reader_is_an_error() {
+/// The errors `disclose import` reports for the saved crash input `fuzz/regressions/PATH`, read
+/// as `damaged.xls`.
+fn import_errors(path: &str) -> Vec<String> {
     use disclose::import::{ImportOptions, Input, import};
-    let path = fuzz_dir().join("regressions/import_xls/calamine-cfb-assertion");
+    let path = fuzz_dir().join("regressions").join(path);
     let bytes = fs::read(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
     let outcome = import(
         &[Input {
@@ -150,11 +150,79 @@ fn a_workbook_that_crashes_the_excel_reader_is_an_error() {
         ImportOptions::default(),
     );
     assert!(outcome.declarations.is_empty());
-    let errors: Vec<String> = outcome.errors.iter().map(|e| e.to_string()).collect();
-    assert!(
-        errors.iter().any(|error| error.starts_with(
-            "damaged.xls:1: error: cannot be read as xls: not a readable Excel workbook"
-        )),
-        "{errors:?}"
+    outcome.errors.iter().map(|e| e.to_string()).collect()
+}
+
+/// calamine panicked on this damaged `.xls` (found by fuzzing); its DIFAT names more FAT sectors
+/// than the file has, so the compound-file check refuses it before calamine runs.
+#[test]
+fn a_workbook_that_crashed_the_excel_reader_is_an_error() {
+    assert_eq!(
+        import_errors("import_xls/calamine-cfb-assertion"),
+        [
+            "damaged.xls:1: error: cannot be read as xls: the .xls file is damaged: the DIFAT lists \
+          86 allocation-table sectors, but the file has only 24 sectors; open it in Excel or \
+          LibreOffice and save it again as .xlsx"
+        ]
+    );
+}
+
+/// On this damaged `.xls` (13 KB, found by fuzzing) calamine followed a looping sector chain
+/// and grew a buffer until memory ran out (4.7 GB). It is refused before calamine reads it,
+/// with what is wrong and what to do.
+#[test]
+fn a_workbook_whose_sector_chain_runs_away_is_refused_before_calamine_reads_it() {
+    assert_eq!(
+        import_errors("import_xls/calamine-cyclic-fat-chain-oom"),
+        [
+            "damaged.xls:1: error: cannot be read as xls: the .xls file is damaged: the allocation \
+          table points to sector 24, past the end of the file (24 sectors); open it in Excel or \
+          LibreOffice and save it again as .xlsx"
+        ]
+    );
+}
+
+/// A stray cell at row 65536, column 65536 of the fixture (made by hand after the guard above):
+/// calamine lays every sheet out as a dense grid, asked for 137 GB and aborted the process.
+#[test]
+fn a_workbook_with_a_cell_far_from_the_form_is_refused_before_calamine_lays_it_out() {
+    assert_eq!(
+        import_errors("import_xls/calamine-far-cell-grid-abort"),
+        [
+            "damaged.xls:1: error: cannot be read as xls: sheet 3 has cells from row 1 to row 65536 \
+          and from column 1 to column 65536: a grid of 4294967296 cells, more than the 1048576 \
+          this importer lays out; there are probably stray cells far from the form (in Excel, \
+          Ctrl+End goes to the last one): delete them, or copy the form to a new workbook, and \
+          save it again as .xlsx"
+        ]
+    );
+}
+
+/// A DIMENSIONS record claiming 2^31 rows (made by hand): calamine reserved room for them, asked
+/// for 22 TB and aborted the process.
+#[test]
+fn a_workbook_whose_dimensions_claim_a_huge_sheet_is_refused() {
+    assert_eq!(
+        import_errors("import_xls/calamine-dimensions-reserve-abort"),
+        [
+            "damaged.xls:1: error: cannot be read as xls: the .xls file is damaged: sheet 1's \
+          DIMENSIONS record claims 549755813632 cells, more than the 1048576 this importer lays \
+          out; open it in Excel or LibreOffice and save it again as .xlsx"
+        ]
+    );
+}
+
+/// 5,000 cells naming one shared string of 65,535 characters (138 KB, made by hand): calamine
+/// gives every cell its own copy, 1.3 GB and 47 s in a debug build before the bound.
+#[test]
+fn a_workbook_whose_cells_copy_a_long_shared_string_is_refused() {
+    assert_eq!(
+        import_errors("import_xls/calamine-shared-string-copies"),
+        [
+            "damaged.xls:1: error: cannot be read as xls: the .xls file's cells name its shared \
+          strings so often that reading them would copy up to 1966050000 bytes of text, more than \
+          the 138559488 this importer allows for a file of this size; open it in Excel or \
+          LibreOffice and save it again as .xlsx"
+        ]
     );
 }

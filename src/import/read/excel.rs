@@ -8,15 +8,23 @@
 //! holds nothing else; a text cell (`1,800,000.00`) is kept as typed. Date cells become
 //! `YYYY-MM-DD`.
 
-use super::ReadError;
+use super::{ReadError, cfb_guard, xls_extent};
 use crate::import::grid::{At, Document, Flow, Row, Table};
 use calamine::{Data, Reader, open_workbook_auto_from_rs};
 use std::io::Cursor;
 
 /// Reads a workbook. calamine panics on some damaged files (an assertion in its compound-file
 /// reader, found by fuzzing `.xls`); such a panic is contained here and becomes an error, since a
-/// bad input file must never take the importer down.
+/// bad input file must never take the importer down. A panic cannot contain running out of
+/// memory, so an `.xls` (a compound file) is first checked for what makes calamine loop or
+/// allocate without bound: a damaged container ([`cfb_guard`]) and sheets whose cells span a
+/// huge grid ([`xls_extent`]).
 pub fn read_workbook(bytes: &[u8]) -> Result<Document, ReadError> {
+    if cfb_guard::is_compound_file(bytes)
+        && let Some(workbook) = cfb_guard::check_compound_file(bytes)?
+    {
+        xls_extent::check_sheet_extent(&workbook)?;
+    }
     std::panic::catch_unwind(|| read_with_calamine(bytes)).unwrap_or_else(|panic| {
         let reason = panic
             .downcast_ref::<&str>()
@@ -36,7 +44,13 @@ fn read_with_calamine(bytes: &[u8]) -> Result<Document, ReadError> {
         flow: Flow::Cells,
         ..Document::default()
     };
+    // Two sheets of one name are one sheet to calamine, which keeps the last; a damaged `.xls`
+    // can name it thousands of times, so each name is read once.
+    let mut seen = std::collections::BTreeSet::new();
     for name in workbook.sheet_names() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
         let range = match workbook.worksheet_range(&name) {
             Ok(range) => range,
             Err(error) => {
@@ -144,6 +158,22 @@ mod tests {
         assert_eq!(serial_date(45291.0).as_deref(), Some("2023-12-31"));
         assert_eq!(serial_date(45351.0).as_deref(), Some("2024-02-29"));
         assert_eq!(serial_date(44927.5), None);
+    }
+
+    #[test]
+    fn a_sheet_name_given_twice_is_read_once() {
+        let mut bytes =
+            include_bytes!("../../../tests/fixtures/import/2023-first-three-forms.xls").to_vec();
+        // The second BOUNDSHEET record's name, "2", becomes "1": calamine keeps the second sheet
+        // under that name and lists the name twice.
+        assert_eq!(bytes[512 + 936], b'2');
+        bytes[512 + 936] = b'1';
+        let document = read_workbook(&bytes).expect("readable");
+        let names: Vec<_> = document.tables.iter().map(|t| t.name.clone()).collect();
+        assert_eq!(
+            names,
+            [Some("sheet 1".to_string()), Some("sheet 3".to_string())]
+        );
     }
 
     #[test]

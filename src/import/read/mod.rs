@@ -2,6 +2,7 @@
 //! of rows of cells (so each can be fuzzed on its own). [`detect`] picks the reader from the
 //! file's extension and content; `--format` overrides it.
 
+mod cfb_guard;
 mod decode;
 mod excel;
 mod html;
@@ -10,6 +11,7 @@ mod layout;
 mod pipe;
 mod stream;
 mod tsv;
+mod xls_extent;
 
 pub use decode::decode_text;
 pub use stream::pieces as stream_pieces;
