@@ -15,7 +15,10 @@ fn a_project_links_its_other_years_and_shows_the_change() {
 
     let page_2024 = site.text("public/2024/hui-yi/index.html");
     assert!(page_2024.contains("历年申报"), "{page_2024}");
-    assert!(page_2024.contains("href=\"../../2023/hui-yi/\""), "{page_2024}");
+    assert!(
+        page_2024.contains("href=\"../../2023/hui-yi/\""),
+        "{page_2024}"
+    );
     assert!(
         page_2024.contains("href=\"../../2025/hui-yi-2025/\""),
         "{page_2024}"
