@@ -110,10 +110,6 @@ fn main() {
     if options.hugo && !hugo {
         println!("hugo is not installed (apt-get install hugo): timing disclose alone");
     }
-    println!(
-        "disclose build benchmark: {} runs each, median shown",
-        options.runs
-    );
     if let Some(folder) = &options.write_only {
         for size in &options.sizes {
             let target = folder.join(size.label().replace(' ', "-"));
@@ -129,6 +125,10 @@ fn main() {
         }
         return;
     }
+    println!(
+        "disclose build benchmark: {} runs each, median shown",
+        options.runs
+    );
     let mut table = Vec::new();
     for size in &options.sizes {
         match bench_size(&disclose, *size, &options, hugo) {
