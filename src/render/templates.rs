@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 use tera::Tera;
 use walkdir::WalkDir;
@@ -139,11 +140,11 @@ pub fn load_theme_with(root: &Path, when: Minify) -> Result<Theme, Diagnostic> {
             }
         }
     }
-    let preminified = (!overridden && when == Minify::Templates)
-        .then(|| compile_minified(&sources))
+    let minified = (!overridden && when == Minify::Templates)
+        .then(compile_minified_builtins)
         .flatten();
-    let preminified_ok = preminified.is_some();
-    let tera = match preminified {
+    let preminified = minified.is_some();
+    let tera = match minified {
         Some(tera) => tera,
         None => compile(&sources)?,
     };
@@ -152,7 +153,7 @@ pub fn load_theme_with(root: &Path, when: Minify) -> Result<Theme, Diagnostic> {
         .map(|(name, (text, file))| (name, TemplateSource { file, text }))
         .collect();
     Ok(Theme {
-        preminified: preminified_ok,
+        preminified,
         tera,
         sources,
         assets,
@@ -188,20 +189,19 @@ fn compile(sources: &BTreeMap<String, (String, PathBuf)>) -> Result<Tera, Diagno
     Ok(tera)
 }
 
-/// Compile the templates minified once ([`super::preminify`]); `None` if any of them cannot be,
-/// and then pages are minified one by one.
-fn compile_minified(sources: &BTreeMap<String, (String, PathBuf)>) -> Option<Tera> {
-    let minified: Vec<(&str, String)> = sources
+/// The built-in templates minified ([`super::preminify`]), once per process (`serve` loads the
+/// theme again after every edit); `None` if any of them cannot be.
+static MINIFIED_BUILTINS: LazyLock<Option<Vec<(&str, String)>>> = LazyLock::new(|| {
+    BUILTIN_TEMPLATES
         .iter()
-        .map(|(name, (text, _))| {
-            let text = if name.ends_with(".html") {
-                super::preminify::minify_template(text)?
-            } else {
-                text.clone()
-            };
-            Some((name.as_str(), text))
-        })
-        .collect::<Option<_>>()?;
+        .map(|(name, text)| Some((*name, super::preminify::minify_template(text)?)))
+        .collect()
+});
+
+/// Compile the minified built-in templates; `None` if they could not be minified, and then
+/// pages are minified one by one.
+fn compile_minified_builtins() -> Option<Tera> {
+    let minified = MINIFIED_BUILTINS.as_ref()?;
     let mut tera = new_tera();
     tera.add_raw_templates(minified.iter().map(|(name, text)| (*name, text.as_str())))
         .ok()?;
