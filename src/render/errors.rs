@@ -61,7 +61,7 @@ pub fn render_failure(
         || PathBuf::from(format!("templates/{failing}")),
         |source| source.file.clone(),
     );
-    let mut message = format!("rendering {page_path} failed: {chain}");
+    let mut message = format!("{}: {chain}", failed_page(page_path));
     let found = find(&failing);
     let position = found.map(|(position, uses, shown)| {
         if uses > 1 {
@@ -224,6 +224,11 @@ fn in_tag(before: &str) -> bool {
     }
 }
 
+/// How a rendering error's message starts; [`collapse_repeats`] recognises a page's errors by it.
+fn failed_page(page_path: &str) -> String {
+    format!("rendering {page_path} failed")
+}
+
 /// One diagnostic per distinct rendering error. A template that fails on every declaration page
 /// would otherwise print the same line once per page, ten thousand times on a large site; the
 /// first page (in path order) is named, with the number of other pages that failed the same way.
@@ -234,7 +239,7 @@ pub fn collapse_repeats(mut failures: Vec<(String, Diagnostic)>) -> Vec<Diagnost
     let mut groups: BTreeMap<Key, (Diagnostic, String, usize)> = BTreeMap::new();
     let mut unrelated = Vec::new();
     for (page, diagnostic) in failures {
-        let prefix = format!("rendering {page} failed");
+        let prefix = failed_page(&page);
         let Some(rest) = diagnostic.message.strip_prefix(&prefix) else {
             unrelated.push(diagnostic);
             continue;
