@@ -1,8 +1,9 @@
 //! The pipeline, top to bottom:
 //!
-//! 1. [`prepare`]: load the content (parsed in parallel, with spans) → validate → read the
-//!    archived years' manifests → compile the templates → aggregate into a [`Site`]. Nothing is
-//!    written; every problem in the input is found here.
+//! 1. [`prepare`]: read the archived years' manifests and published tables → load the content
+//!    of the live years (parsed in parallel, with spans) → validate → compile the templates →
+//!    aggregate the live years into a [`Site`]. Nothing is written; every problem in the input
+//!    is found here.
 //! 2. [`produce`]: every page, each year's open data, each archived year and the assets, in
 //!    parallel; each file is handed to a [`Sink`] as soon as it is made and only its path and
 //!    hash are kept, so memory is bounded by the model, not by the output. Then the search index,
@@ -134,14 +135,21 @@ pub fn prepare_cached(
     cache: Option<&mut content::LoadCache>,
 ) -> Result<Prepared, BuildError> {
     let mut timings = Timings::default();
-    let loaded = timings
-        .time("load", || content::load_site_cached(&options.root, cache))
-        .map_err(|err| BuildError::Environment(err.to_string()))?;
-    let mut diagnostics = loaded.diagnostics;
-    diagnostics.extend(timings.time("validate", || validate::validate(&loaded.entries)));
+    // First the archives: an archived year whose sources are as snapshotted is not loaded at
+    // all. Its pages, figures and history come from the archive, and its sources were valid
+    // when it was snapshotted. Changed sources are loaded and validated (the office is about to
+    // amend the year) but, like every archived year's, not published.
     let (archives, problems) = timings.time("archive", || {
         archive::load(&options.root, options.unarchived)
     });
+    let skipped = archives.unchanged_sources();
+    let loaded = timings
+        .time("load", || {
+            content::load_site_cached(&options.root, cache, &skipped)
+        })
+        .map_err(|err| BuildError::Environment(err.to_string()))?;
+    let mut diagnostics = loaded.diagnostics;
+    diagnostics.extend(timings.time("validate", || validate::validate(&loaded.entries)));
     diagnostics.extend(problems);
     let theme = match timings.time("templates", || render::load_theme(&options.root)) {
         Ok(theme) => Some(theme),
@@ -175,6 +183,7 @@ pub fn prepare_cached(
         .into_iter()
         .map(|entry| entry.declaration)
         .filter(|declaration| options.drafts || !declaration.draft)
+        .filter(|declaration| !archives.contains(declaration.year))
         .collect();
     let declarations = published.len();
     let site = timings.time("aggregate", || site::aggregate(config, published));

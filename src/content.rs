@@ -3,7 +3,7 @@
 //! Files are discovered in sorted order and parsed in parallel; the result is in path order, so
 //! the same tree always gives the same declarations and diagnostics.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -36,19 +36,23 @@ pub struct LoadedSite {
 /// Read `site.toml` and all content. Problems in the input become diagnostics; only a failure to
 /// list the content folder itself is an `Err`.
 pub fn load_site(root: &Path) -> Result<LoadedSite, std::io::Error> {
-    load_site_cached(root, None)
+    load_site_cached(root, None, &BTreeSet::new())
 }
 
 /// [`load_site`], reusing the parse of every file `cache` holds unchanged (`serve`). A file is
 /// unchanged when its size and modification time are; `serve` also forgets every path the
 /// watcher reports, so an edit within one clock tick is not missed either.
+///
+/// The year folders in `skip` are not read at all: those are archived years whose sources are
+/// as snapshotted, which nothing renders from.
 pub fn load_site_cached(
     root: &Path,
     cache: Option<&mut LoadCache>,
+    skip: &BTreeSet<u16>,
 ) -> Result<LoadedSite, std::io::Error> {
     let mut diagnostics = Diagnostics::new();
     let config = load_config(root, &mut diagnostics);
-    let files = discover(root, &mut diagnostics)?;
+    let files = discover(root, skip, &mut diagnostics)?;
     let parsed: Vec<Parsed> = match cache {
         None => files.par_iter().map(|file| load_one(root, file)).collect(),
         Some(cache) => cache.load(root, &files),
@@ -135,6 +139,7 @@ struct ContentFile {
 /// Walk `content/` in sorted order. Misplaced or misnamed files are diagnostics.
 fn discover(
     root: &Path,
+    skip: &BTreeSet<u16>,
     diagnostics: &mut Diagnostics,
 ) -> Result<Vec<ContentFile>, std::io::Error> {
     let content = root.join("content");
@@ -147,7 +152,18 @@ fn discover(
         return Ok(Vec::new());
     }
     let mut files = Vec::new();
-    for entry in WalkDir::new(&content).sort_by_file_name().min_depth(1) {
+    let skipped = |entry: &walkdir::DirEntry| {
+        entry.depth() == 1
+            && entry.file_type().is_dir()
+            && entry
+                .file_name()
+                .to_str()
+                .filter(|name| is_year(name))
+                .and_then(|name| name.parse::<u16>().ok())
+                .is_some_and(|year| skip.contains(&year))
+    };
+    let walk = WalkDir::new(&content).sort_by_file_name().min_depth(1);
+    for entry in walk.into_iter().filter_entry(|entry| !skipped(entry)) {
         let entry = entry.map_err(|err| {
             let path = err
                 .path()

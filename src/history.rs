@@ -5,14 +5,14 @@
 //! One pass over the site builds a map keyed by (name, department); looking a declaration up is
 //! then constant time, so the work is linear in the number of declarations.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
 use crate::model::Declaration;
 use crate::money::format_yuan;
-use crate::site::Site;
+use crate::site::{ArchivedMark, Site};
 
 /// One year in which the project was declared.
 #[derive(Debug, Clone, Serialize)]
@@ -48,24 +48,58 @@ pub struct HistoryView {
     pub change: Option<Change>,
 }
 
+/// One year of a project, from a live declaration or from an archive's published table.
+#[derive(Debug, Clone, Copy)]
+struct ProjectYear<'s> {
+    year: u16,
+    slug: &'s str,
+    annual_yuan: Decimal,
+}
+
+/// (项目名称, 主管部门): what makes declarations of different years one project.
+type Identity<'s> = (&'s str, &'s str);
+
 /// Every project's years, keyed by (项目名称, 主管部门).
 #[derive(Debug, Default)]
 pub struct History<'s> {
-    by_project: HashMap<(&'s str, &'s str), Vec<&'s Declaration>>,
+    by_project: HashMap<Identity<'s>, Vec<ProjectYear<'s>>>,
 }
 
 impl<'s> History<'s> {
-    /// Group the site's declarations; years are visited oldest first, so each group is in year
-    /// order.
-    pub fn of(site: &'s Site) -> History<'s> {
-        let mut by_project: HashMap<(&str, &str), Vec<&Declaration>> = HashMap::new();
-        for year in &site.years {
-            for declaration in &year.declarations {
-                by_project
-                    .entry(declaration.identity())
-                    .or_default()
-                    .push(declaration);
-            }
+    /// Group the site's declarations and the archived years' published ones. An archived year
+    /// counts as its archive publishes it, even when the site still holds its sources. Years
+    /// are visited oldest first, so each group is in year order.
+    pub fn of(site: &'s Site, archived: &'s BTreeMap<u16, ArchivedMark>) -> History<'s> {
+        let mut years: BTreeMap<u16, Vec<(Identity, ProjectYear)>> = BTreeMap::new();
+        for year in site
+            .years
+            .iter()
+            .filter(|y| !archived.contains_key(&y.year))
+        {
+            let entries = year.declarations.iter().map(|declaration| {
+                let entry = ProjectYear {
+                    year: year.year,
+                    slug: &declaration.slug,
+                    annual_yuan: declaration.funding.annual.yuan,
+                };
+                (declaration.identity(), entry)
+            });
+            years.entry(year.year).or_default().extend(entries);
+        }
+        for (&year, mark) in archived {
+            let entries = mark.declarations.iter().map(|published| {
+                let entry = ProjectYear {
+                    year,
+                    slug: &published.slug,
+                    annual_yuan: published.annual,
+                };
+                ((&*published.name, &*published.department), entry)
+            });
+            years.entry(year).or_default().extend(entries);
+        }
+        let mut by_project: HashMap<Identity, Vec<ProjectYear>> = HashMap::new();
+        for (identity, entry) in years.into_values().flatten() {
+            by_project.entry(identity).or_default().push(entry);
         }
         History { by_project }
     }
@@ -80,10 +114,10 @@ impl<'s> History<'s> {
             .iter()
             .map(|other| YearEntry {
                 year: other.year,
-                slug: other.slug.clone(),
-                annual: format_yuan(other.funding.annual.yuan),
+                slug: other.slug.to_string(),
+                annual: format_yuan(other.annual_yuan),
                 current: other.year == declaration.year && other.slug == declaration.slug,
-                annual_yuan: other.funding.annual.yuan,
+                annual_yuan: other.annual_yuan,
             })
             .collect();
         let position = years.iter().position(|entry| entry.current)?;

@@ -80,3 +80,34 @@ fn year_pages_link_previous_and_next_years() {
     );
     assert!(!site.text("public/2023/index.html").contains("←"));
 }
+
+/// An archived year is in the history as its archive publishes it: changing its sources after
+/// the snapshot, or retiring them, changes neither the links nor the figures of live pages.
+#[test]
+fn an_archived_year_is_in_the_history_as_archived() {
+    let site = Site::two_years();
+    site.snapshot(2023, false, false).expect("snapshot 2023");
+    let shown = "较2023年度（100,000.00 元）增加 <span class=num>50,000.00</span> 元（+50.00%）";
+    site.build();
+    let as_archived = site.page("2024/hui-yi/index.html");
+    assert!(as_archived.contains(shown), "{as_archived}");
+    assert!(as_archived.contains("href=\"../../2023/hui-yi/\""));
+
+    // The sources change after the snapshot: a warning, and the published year stays.
+    site.declaration(2023, "hui-yi", "会议费", "90000.00");
+    let produced = site.build();
+    assert!(
+        produced
+            .diagnostics
+            .iter()
+            .any(|d| d.to_string().contains("changed since 2023 was archived")),
+        "{:?}",
+        produced.diagnostics
+    );
+    assert_eq!(site.page("2024/hui-yi/index.html"), as_archived);
+
+    // The sources are retired: the archive still is the publication.
+    std::fs::remove_dir_all(site.path("content/2023")).expect("retire content/2023");
+    site.build();
+    assert_eq!(site.page("2024/hui-yi/index.html"), as_archived);
+}

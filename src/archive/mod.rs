@@ -8,17 +8,21 @@
 //! promise the manifest makes.
 
 pub mod copy;
+pub mod published;
 pub mod record;
 pub mod tarball;
 pub mod verify;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
 use crate::manifest::MANIFEST;
-use crate::site::ArchivedMark;
+use crate::site::{ArchivedDeclaration, ArchivedMark};
 use record::{RECORD, Record};
 
 /// The folder of archived years, relative to the site root.
@@ -26,7 +30,7 @@ pub use crate::layout::ARCHIVE_DIR;
 
 /// One archived year: its record, and every file of its folder with the hash its manifest
 /// promises. The files' contents are checked as they are copied ([`copy::publish`]), so a
-/// build reads each archived file once.
+/// build reads each archived file once (`declarations.csv` twice).
 #[derive(Debug, Clone)]
 pub struct ArchivedYear {
     pub year: u16,
@@ -36,6 +40,11 @@ pub struct ArchivedYear {
     /// Every file by path relative to the year folder, sorted, with the lowercase sha256 its
     /// manifests promise (`None` for the manifest itself, which no manifest lists).
     pub files: BTreeMap<String, Option<String>>,
+    /// Every declaration as published ([`published`]).
+    pub declarations: Arc<[ArchivedDeclaration]>,
+    /// Whether `content/YEAR/` is exactly what was snapshotted (or gone): then nothing needs
+    /// its sources, and `build` does not read them.
+    pub sources_unchanged: bool,
 }
 
 /// Every usable archived year of a site.
@@ -71,6 +80,7 @@ impl Archives {
                     date,
                     totals,
                     corrected,
+                    declarations: Arc::clone(&archived.declarations),
                 };
                 Some((archived.year, mark))
             })
@@ -78,27 +88,57 @@ impl Archives {
     }
 }
 
+/// An archived year that could be read, with the warnings about its sources.
+type Loaded = (ArchivedYear, Vec<Diagnostic>);
+
 /// Read every `archive/YEAR/` (except `skip`, the year being re-snapshotted), verify it against
 /// its manifest, and compare its record with `content/YEAR/`. Broken archives are errors and
-/// are left out; sources changed since the snapshot are warnings.
+/// are left out; sources changed since the snapshot are warnings. Years are read in parallel.
 pub fn load(root: &Path, skip: Option<u16>) -> (Archives, Vec<Diagnostic>) {
-    let mut archives = Archives::default();
-    let mut diagnostics = Vec::new();
     let folder = root.join(ARCHIVE_DIR);
     let years = match archived_years(&folder) {
         Ok(years) => years,
-        Err(problem) => return (archives, vec![problem]),
+        Err(problem) => return (Archives::default(), vec![problem]),
     };
-    for year in years.into_iter().filter(|year| Some(*year) != skip) {
-        match load_year(&folder.join(year.to_string()), year) {
-            Ok(archived) => {
-                diagnostics.extend(source_warnings(root, &archived.record));
+    let loaded: Vec<Result<Loaded, Vec<Diagnostic>>> = years
+        .into_par_iter()
+        .filter(|year| Some(*year) != skip)
+        .map(|year| {
+            let mut archived = load_year(&folder.join(year.to_string()), year)?;
+            let warnings = source_warnings(root, &archived.record);
+            archived.sources_unchanged = warnings.is_empty();
+            Ok((archived, warnings))
+        })
+        .collect();
+    let mut archives = Archives::default();
+    let mut diagnostics = Vec::new();
+    for result in loaded {
+        match result {
+            Ok((archived, warnings)) => {
+                diagnostics.extend(warnings);
                 archives.years.push(archived);
             }
             Err(problems) => diagnostics.extend(problems),
         }
     }
     (archives, diagnostics)
+}
+
+impl Archives {
+    /// Archived years whose `content/YEAR/` is as snapshotted (or gone): their sources are not
+    /// loaded, since nothing is rendered from them.
+    pub fn unchanged_sources(&self) -> BTreeSet<u16> {
+        self.years
+            .iter()
+            .filter(|archived| archived.sources_unchanged)
+            .map(|archived| archived.year)
+            .collect()
+    }
+
+    /// Whether `year` is published from its archive.
+    pub fn contains(&self, year: u16) -> bool {
+        self.years.iter().any(|archived| archived.year == year)
+    }
 }
 
 /// The 4-digit folder names under `archive/`, ascending. Files (such as `YEAR.tar.gz`) and
@@ -179,7 +219,7 @@ fn load_year(folder: &Path, year: u16) -> Result<ArchivedYear, Vec<Diagnostic>> 
         ));
     }
     record.totals().map_err(|err| error(RECORD, err))?;
-    let files = listing
+    let files: BTreeMap<String, Option<String>> = listing
         .into_keys()
         .map(|path| {
             let promised = promises
@@ -190,12 +230,18 @@ fn load_year(folder: &Path, year: u16) -> Result<ArchivedYear, Vec<Diagnostic>> 
             (path, promised)
         })
         .collect();
-    Ok(ArchivedYear {
+    let mut archived = ArchivedYear {
         year,
         record,
         folder: folder.to_path_buf(),
         files,
-    })
+        declarations: Arc::from(Vec::new()),
+        sources_unchanged: false,
+    };
+    archived.declarations = published::declarations(&archived)
+        .map_err(|problem| vec![problem])?
+        .into();
+    Ok(archived)
 }
 
 /// What to do about a broken archive.

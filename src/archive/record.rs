@@ -6,6 +6,7 @@
 use std::fs;
 use std::path::Path;
 
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
@@ -103,24 +104,30 @@ impl From<&Totals> for RecordTotals {
 /// A missing folder gives an empty list.
 pub fn hash_sources(root: &Path, year: u16) -> Result<Vec<Source>, String> {
     let folder = root.join("content").join(year.to_string());
-    let mut sources = Vec::new();
     if !folder.is_dir() {
-        return Ok(sources);
+        return Ok(Vec::new());
     }
+    let mut files = Vec::new();
     for entry in WalkDir::new(&folder).sort_by_file_name() {
         let entry = entry.map_err(|err| format!("{}: cannot read: {err}", folder.display()))?;
         let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        if !entry.file_type().is_file() || hidden {
-            continue;
+        if entry.file_type().is_file() && !hidden {
+            files.push(entry.into_path());
         }
-        let bytes = fs::read(entry.path())
-            .map_err(|err| format!("{}: cannot read: {err}", entry.path().display()))?;
-        let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
-        sources.push(Source {
-            path: display_path(relative),
-            sha256: sha256_hex(&bytes),
-        });
     }
+    // Reading and hashing are the cost; a year has thousands of files.
+    let mut sources = files
+        .par_iter()
+        .map(|path| {
+            let bytes =
+                fs::read(path).map_err(|err| format!("{}: cannot read: {err}", path.display()))?;
+            let relative = path.strip_prefix(root).unwrap_or(path);
+            Ok(Source {
+                path: display_path(relative),
+                sha256: sha256_hex(&bytes),
+            })
+        })
+        .collect::<Result<Vec<Source>, String>>()?;
     sources.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(sources)
 }

@@ -105,7 +105,7 @@ impl<'a> Renderer<'a> {
             options,
             shared,
             years: links.iter().map(|link| link.year).collect(),
-            history: History::of(site),
+            history: History::of(site, &options.archived),
         }
     }
 

@@ -5,6 +5,7 @@
 //! declarations.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -55,6 +56,21 @@ pub struct ArchivedMark {
     pub totals: Totals,
     /// Day of the latest amendment (`snapshot --amend`), when the year was corrected.
     pub corrected: Option<String>,
+    /// Every declaration as the archive publishes it, for the project history of live pages.
+    pub declarations: Arc<[ArchivedDeclaration]>,
+}
+
+/// One declaration of an archived year as its archive publishes it (read back from the
+/// archive's `declarations.csv`): what a live page's project history shows of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArchivedDeclaration {
+    pub slug: String,
+    /// 项目名称
+    pub name: String,
+    /// 主管部门
+    pub department: String,
+    /// 年度资金申请总额 in 元.
+    pub annual: Decimal,
 }
 
 /// Totals of the declarations that share one label (a 项目类别, a 项目性质 or a 主管部门).
