@@ -221,9 +221,9 @@ pub enum Scope<'t> {
     Site,
     /// Only the files under `YEAR/` (for `snapshot`), without a manifest.
     Year(u16),
-    /// Only the pages and year data an edit touched (`serve`), without the search index, feeds,
-    /// `static/` or manifest: [`crate::preview`] merges them into the previous site and redoes
-    /// those.
+    /// Only the pages an edit touched (`serve`), without the year data, search index, feeds,
+    /// `static/` or manifest: [`crate::preview`] merges them into the previous site and makes
+    /// those itself (the year data after the reload, as it takes longest).
     Touched(&'t Touched),
 }
 
@@ -326,12 +326,12 @@ fn jobs<'a>(
     renderer: &Renderer<'a>,
     scope: Scope,
 ) -> Vec<Job<'a>> {
-    let in_scope = |year: u16| match scope {
+    let data_in_scope = |year: u16| match scope {
         Scope::Site => true,
         Scope::Year(only) => year == only,
-        Scope::Touched(touched) => touched.years.contains(&year),
+        Scope::Touched(_) => false,
     };
-    let live = |year: &&site::Year| in_scope(year.year) && !renderer.is_archived(year.year);
+    let live = |year: &&site::Year| data_in_scope(year.year) && !renderer.is_archived(year.year);
     let mut jobs: Vec<Job> = site.years.iter().filter(live).map(Job::YearData).collect();
     if matches!(scope, Scope::Site) {
         jobs.extend(archives.years.iter().map(Job::Archived));

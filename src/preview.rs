@@ -9,16 +9,23 @@
 //! 2. [`touched::between`] compares the new model with the kept one and names the pages and
 //!    years that changed; when the change is not local (templates, `site.toml`, `static/`, the
 //!    archive, a new department…) everything is rendered, exactly as before;
-//! 3. only those pages and years' open data are rendered ([`Scope::Touched`]), the touched
-//!    folders are cleared of their old files, the touched years are indexed again and the
-//!    index merged, and the feed, sitemap and `SHA256SUMS` are made from the kept hashes.
+//! 3. only those pages are rendered ([`Scope::Touched`]), the touched folders are cleared of
+//!    their old files, the touched years are indexed again and the index merged, and the feed
+//!    and sitemap are made from the kept paths. That is what the reload shows.
+//! 4. [`Preview::finish`] then makes the touched years' open data and `SHA256SUMS`, which
+//!    [`Update::pending`] names until then. The workbook of a year of 10,000 declarations takes
+//!    about a second, several times the rest of the update, and nobody looks at it between two
+//!    edits; `serve` answers a request for a pending file once it is made.
 //!
-//! The result is the same set of bytes a full build would give; `tests/preview.rs` checks that
-//! after each kind of edit.
+//! After `finish`, the result is the same set of bytes a full build would give, and before it
+//! every file but the pending ones already is; `tests/preview.rs` checks both after each kind
+//! of edit.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Instant;
+
+use rayon::prelude::*;
 
 use crate::build::{self, BuildError, BuildOptions, Prepared, Produced, Scope, feeds, manifest_of};
 use crate::content::LoadCache;
@@ -44,6 +51,8 @@ struct Kept {
     /// Output path → SHA-256, for the manifest and the sitemap.
     hashes: BTreeMap<String, String>,
     shards: ShardStore,
+    /// Years whose open data is still to be made again ([`Preview::finish`]).
+    pending_years: BTreeSet<u16>,
 }
 
 /// A rendered state of the site.
@@ -54,6 +63,9 @@ pub struct Update {
     pub rendered_pages: usize,
     /// Whether everything was rendered.
     pub full: bool,
+    /// Output paths not yet made again ([`Preview::finish`] makes them): the touched years' open
+    /// data and `SHA256SUMS`. Until then `files` holds their previous version, if any.
+    pub pending: BTreeSet<String>,
 }
 
 /// The preview's site between builds.
@@ -119,12 +131,14 @@ impl Preview {
             files: Arc::clone(&files),
             hashes,
             shards,
+            pending_years: BTreeSet::new(),
         });
         Ok(Update {
             files,
             produced,
             rendered_pages,
             full: true,
+            pending: BTreeSet::new(),
         })
     }
 
@@ -190,14 +204,12 @@ impl Preview {
         for file in feeds(site, archives, &generated)? {
             put(&mut files, &mut kept.hashes, file);
         }
-        // The old manifest was cleared above, so it does not list itself.
-        let manifest = manifest_of(&listing(&kept.hashes));
-        put(&mut files, &mut kept.hashes, manifest);
-        produced.written = listing(&kept.hashes);
         produced
             .timings
             .0
-            .push(("merge, search, feeds, manifest", started.elapsed()));
+            .push(("merge, search, feeds", started.elapsed()));
+        kept.pending_years.extend(touched.years.iter().copied());
+        let pending = pending_paths(&kept.pending_years);
         let files = Arc::new(files);
         self.kept = Some(Kept {
             site: prepared.site,
@@ -209,8 +221,54 @@ impl Preview {
             produced,
             rendered_pages,
             full: false,
+            pending,
         })
     }
+
+    /// Make what the last update left pending: the touched years' open data (in parallel) and
+    /// `SHA256SUMS`. Returns the completed files, or `None` when nothing was pending. On
+    /// failure the files stay as they were, still pending, and the next update tries again.
+    pub fn finish(&mut self) -> Result<Option<Arc<Files>>, BuildError> {
+        let Some(kept) = self.kept.as_mut() else {
+            return Ok(None);
+        };
+        if kept.pending_years.is_empty() {
+            return Ok(None);
+        }
+        let years: Vec<&crate::site::Year> = kept
+            .site
+            .years
+            .iter()
+            .filter(|year| kept.pending_years.contains(&year.year))
+            .collect();
+        let made = years
+            .par_iter()
+            .map(|year| crate::export::year_files(&kept.site.config, year))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut files: Files = (*kept.files).clone();
+        for path in pending_paths(&kept.pending_years) {
+            files.remove(&path);
+            kept.hashes.remove(&path);
+        }
+        for file in made.into_iter().flatten() {
+            put(&mut files, &mut kept.hashes, file);
+        }
+        // The old manifest was removed above, so it does not list itself.
+        let manifest = manifest_of(&listing(&kept.hashes));
+        put(&mut files, &mut kept.hashes, manifest);
+        kept.pending_years.clear();
+        kept.files = Arc::new(files);
+        Ok(Some(Arc::clone(&kept.files)))
+    }
+}
+
+/// Every output path that waits for [`Preview::finish`] while `years` are pending.
+fn pending_paths(years: &BTreeSet<u16>) -> BTreeSet<String> {
+    years
+        .iter()
+        .flat_map(|year| crate::export::year_file_paths(*year))
+        .chain(std::iter::once(MANIFEST.to_string()))
+        .collect()
 }
 
 /// Add or replace one file and its hash.

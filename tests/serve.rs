@@ -81,6 +81,20 @@ fn the_reload_event_is_sent_after_the_new_build_is_in_place() {
     assert!(!data.contains(&token), "a new token");
     // The event only goes out once the new pages are served.
     assert!(get(&server, PAGE).body.contains("甲项目 实时"));
+    // The year's open data and the manifest are made after the reload; asked for at once,
+    // they are answered when made, never in their previous version.
+    assert!(
+        get(&server, "/2023/declarations.csv")
+            .body
+            .contains("甲项目 实时")
+    );
+    let package = get(&server, "/2023/datapackage.json").body;
+    let manifest = get(&server, "/SHA256SUMS").body;
+    let line = format!(
+        "{}  2023/datapackage.json",
+        disclose::manifest::sha256_hex(package.as_bytes())
+    );
+    assert!(manifest.contains(&line), "{manifest}");
 }
 
 #[test]

@@ -28,6 +28,21 @@ pub const QUALITY_CSV: &str = "quality.csv";
 /// The 更正记录 of an amended archived year.
 pub const CORRECTIONS_CSV: &str = "corrections.csv";
 
+/// Every path [`year_files`] may write for `year`, whether or not it does for this year.
+pub fn year_file_paths(year: u16) -> Vec<String> {
+    [
+        DECLARATIONS_CSV,
+        INDICATORS_CSV,
+        DATAPACKAGE,
+        WORKBOOK,
+        QUALITY_CSV,
+        CORRECTIONS_CSV,
+    ]
+    .iter()
+    .map(|name| format!("{year}/{name}"))
+    .collect()
+}
+
 /// The open-data files of one year.
 pub fn year_files(config: &SiteConfig, year: &Year) -> Result<Vec<OutputFile>, Diagnostic> {
     let prefix = year.year.to_string();

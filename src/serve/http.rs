@@ -5,6 +5,7 @@
 //! still refused outright so that nothing depends on that alone.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
@@ -109,14 +110,14 @@ async fn page(State(snapshots): State<Snapshots>, method: Method, uri: Uri) -> R
         )
             .into_response();
     }
-    let snapshot = Arc::clone(&snapshots.borrow());
     let raw = uri.path();
-    if raw.starts_with(PREFIX) {
-        return not_found(&snapshot);
-    }
     let Ok((path, is_folder)) = resolve(raw) else {
         return (StatusCode::BAD_REQUEST, "bad path\n").into_response();
     };
+    let snapshot = settled(snapshots, &path).await;
+    if raw.starts_with(PREFIX) {
+        return not_found(&snapshot);
+    }
     if !snapshot.has_site() {
         return html(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -140,6 +141,26 @@ async fn page(State(snapshots): State<Snapshots>, method: Method, uri: Uri) -> R
             response
         }
         None => not_found(&snapshot),
+    }
+}
+
+/// How long a request for a file still being made waits for it before getting the previous
+/// version (a year's workbook takes about a second at 10,000 declarations).
+const PENDING_WAIT: Duration = Duration::from_secs(30);
+
+/// The current snapshot, or the first one in which `path` is no longer pending.
+async fn settled(mut snapshots: Snapshots, path: &str) -> Arc<Snapshot> {
+    let deadline = tokio::time::Instant::now() + PENDING_WAIT;
+    loop {
+        let snapshot = Arc::clone(&snapshots.borrow_and_update());
+        if !snapshot.pending.contains(path) {
+            return snapshot;
+        }
+        match tokio::time::timeout_at(deadline, snapshots.changed()).await {
+            Ok(Ok(())) => continue,
+            // The server is stopping, or the wait is over: the previous version it is.
+            _ => return snapshot,
+        }
     }
 }
 

@@ -25,6 +25,9 @@ pub struct Snapshot {
     pub failed: bool,
     /// Everything the latest build reported: errors when it failed, warnings otherwise.
     pub diagnostics: Vec<Diagnostic>,
+    /// Output paths being made after the reload (a touched year's open data, `SHA256SUMS`): a
+    /// request for one waits for the next snapshot.
+    pub pending: BTreeSet<String>,
 }
 
 impl Snapshot {
@@ -79,8 +82,7 @@ impl Builder {
     /// Render the site through the same pipeline as `build`, only what `changes` touched when
     /// that is enough; on failure keep `previous`' files.
     pub fn build(&mut self, previous: &Snapshot, changes: &Changes) -> (Snapshot, Outcome) {
-        self.generation += 1;
-        let token = format!("{:x}-{}", self.run_id, self.generation);
+        let token = self.next_token();
         let started = Instant::now();
         let result = self.preview.update(&changes.paths, changes.only_content);
         let took = started.elapsed();
@@ -93,6 +95,7 @@ impl Builder {
                     files: update.files,
                     failed: false,
                     diagnostics: produced.diagnostics.into_iter().collect(),
+                    pending: update.pending,
                 };
                 let outcome = Outcome {
                     took,
@@ -108,6 +111,7 @@ impl Builder {
                     files: Arc::clone(&previous.files),
                     failed: true,
                     diagnostics: failure_diagnostics(err),
+                    pending: BTreeSet::new(),
                 };
                 let outcome = Outcome {
                     took,
@@ -118,6 +122,38 @@ impl Builder {
                 (snapshot, outcome)
             }
         }
+    }
+}
+
+impl Builder {
+    /// Make what `current` left pending. The new snapshot keeps `current`'s token, so open tabs
+    /// do not reload again; `None` when nothing was pending.
+    pub fn finish(&mut self, current: &Snapshot) -> Option<(Snapshot, Duration)> {
+        let started = Instant::now();
+        let finished = match self.preview.finish() {
+            Ok(None) => return None,
+            Ok(Some(files)) => Snapshot {
+                token: current.token.clone(),
+                files,
+                failed: current.failed,
+                diagnostics: current.diagnostics.clone(),
+                pending: BTreeSet::new(),
+            },
+            // A new token, so that open tabs show the overlay.
+            Err(err) => Snapshot {
+                token: self.next_token(),
+                files: Arc::clone(&current.files),
+                failed: true,
+                diagnostics: failure_diagnostics(err),
+                pending: BTreeSet::new(),
+            },
+        };
+        Some((finished, started.elapsed()))
+    }
+
+    fn next_token(&mut self) -> String {
+        self.generation += 1;
+        format!("{:x}-{}", self.run_id, self.generation)
     }
 }
 

@@ -74,4 +74,20 @@ impl Terminal {
             }
         }
     }
+
+    /// The open data and manifest made after a reload.
+    pub fn finished(&self, took: std::time::Duration, snapshot: &Snapshot) {
+        if self.quiet {
+            return;
+        }
+        let millis = took.as_secs_f64() * 1000.0;
+        if snapshot.failed {
+            for diagnostic in &snapshot.diagnostics {
+                eprintln!("{diagnostic}");
+            }
+            println!("  making the open data failed in {millis:.1} ms");
+        } else {
+            println!("  then the open data and SHA256SUMS in {millis:.1} ms");
+        }
+    }
 }

@@ -97,12 +97,18 @@ impl Rebuilder {
     }
 
     /// Build, then publish: the snapshot (and with it the reload event) goes out only after
-    /// the new files are complete.
+    /// the new pages are complete. What the build left pending (a touched year's open data)
+    /// is made next and published under the same token, so tabs do not reload twice.
     fn rebuild(&mut self, changes: &Changes) {
         let previous = Arc::clone(&self.snapshots.borrow());
         let (snapshot, outcome) = self.builder.build(&previous, changes);
         self.terminal.rebuilt(&outcome, &snapshot);
-        self.snapshots.send_replace(Arc::new(snapshot));
+        let snapshot = Arc::new(snapshot);
+        self.snapshots.send_replace(Arc::clone(&snapshot));
+        if let Some((finished, took)) = self.builder.finish(&snapshot) {
+            self.terminal.finished(took, &finished);
+            self.snapshots.send_replace(Arc::new(finished));
+        }
     }
 
     /// Add what `event` changes to `changes`; also starts watching a watched folder that
