@@ -5,10 +5,9 @@
 
 use rayon::prelude::*;
 
-use super::{ArchivedYear, restore_advice, shown};
+use super::{ArchivedYear, changed_since_snapshot, shown};
 use crate::diagnostics::Diagnostic;
 use crate::files::OutputFile;
-use crate::layout::MANIFEST;
 use crate::sink::{Sink, Written, emit};
 
 /// Why an archived year could not be published.
@@ -31,19 +30,15 @@ pub fn publish(archived: &ArchivedYear, sink: &dyn Sink) -> Result<Vec<Written>,
                 CopyError::Invalid(vec![Diagnostic::error(shown(year, path), "", message)])
             };
             let on_disk = archived.folder.join(path);
-            let bytes = std::fs::read(&on_disk).map_err(|err| {
-                invalid(format!("cannot read {}: {err}", on_disk.display()))
-            })?;
+            let bytes = std::fs::read(&on_disk)
+                .map_err(|err| invalid(format!("cannot read {}: {err}", on_disk.display())))?;
             let file = OutputFile {
                 path: format!("{year}/{path}"),
                 bytes,
             };
             let written = emit(sink, file).map_err(CopyError::Output)?;
             match promised {
-                Some(hash) if *hash != written.sha256 => Err(invalid(format!(
-                    "changed since the snapshot (see archive/{year}/{MANIFEST}); nothing was published; {}",
-                    restore_advice(year)
-                ))),
+                Some(hash) if *hash != written.sha256 => Err(invalid(changed_since_snapshot(year))),
                 _ => Ok(written),
             }
         })

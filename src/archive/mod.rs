@@ -244,6 +244,14 @@ fn load_year(folder: &Path, year: u16) -> Result<ArchivedYear, Vec<Diagnostic>> 
     Ok(archived)
 }
 
+/// Why an archived file is refused: its bytes no longer have the hash the manifest promises.
+pub fn changed_since_snapshot(year: u16) -> String {
+    format!(
+        "changed since the snapshot (see archive/{year}/{MANIFEST}); nothing was published; {}",
+        restore_advice(year)
+    )
+}
+
 /// What to do about a broken archive.
 pub fn restore_advice(year: u16) -> String {
     format!(

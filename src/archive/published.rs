@@ -12,7 +12,7 @@
 
 use std::fs;
 
-use super::{ArchivedYear, restore_advice, shown};
+use super::{ArchivedYear, changed_since_snapshot, restore_advice, shown};
 use crate::diagnostics::Diagnostic;
 use crate::export::DECLARATIONS_CSV;
 use crate::export::csv::BOM;
@@ -37,11 +37,7 @@ pub fn declarations(archived: &ArchivedYear) -> Result<Vec<ArchivedDeclaration>,
     let bytes =
         fs::read(&path).map_err(|err| error(format!("cannot read {}: {err}", path.display())))?;
     if promised.as_deref() != Some(sha256_hex(&bytes).as_str()) {
-        return Err(error(format!(
-            "changed since the snapshot (see archive/{year}/{}); nothing was published; {}",
-            crate::manifest::MANIFEST,
-            restore_advice(year)
-        )));
+        return Err(error(changed_since_snapshot(year)));
     }
     read_table(&bytes).map_err(error)
 }
