@@ -21,8 +21,8 @@
 
 use std::fs;
 use std::io::{BufRead, BufReader};
-use std::sync::mpsc;
 use std::path::Path;
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use disclose::serve::{ServeOptions, Server};
