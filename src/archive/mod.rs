@@ -54,6 +54,21 @@ pub struct Archives {
 }
 
 impl Archives {
+    /// Archived years whose `content/YEAR/` is as snapshotted (or gone): their sources are not
+    /// loaded, since nothing is rendered from them.
+    pub fn unchanged_sources(&self) -> BTreeSet<u16> {
+        self.years
+            .iter()
+            .filter(|archived| archived.sources_unchanged)
+            .map(|archived| archived.year)
+            .collect()
+    }
+
+    /// Whether `year` is published from its archive.
+    pub fn contains(&self, year: u16) -> bool {
+        self.years.iter().any(|archived| archived.year == year)
+    }
+
     /// Every amendment of every archived year, for the feed.
     pub fn amendments(&self) -> Vec<(u16, &crate::corrections::Amendment)> {
         self.years
@@ -122,23 +137,6 @@ pub fn load(root: &Path, skip: Option<u16>) -> (Archives, Vec<Diagnostic>) {
         }
     }
     (archives, diagnostics)
-}
-
-impl Archives {
-    /// Archived years whose `content/YEAR/` is as snapshotted (or gone): their sources are not
-    /// loaded, since nothing is rendered from them.
-    pub fn unchanged_sources(&self) -> BTreeSet<u16> {
-        self.years
-            .iter()
-            .filter(|archived| archived.sources_unchanged)
-            .map(|archived| archived.year)
-            .collect()
-    }
-
-    /// Whether `year` is published from its archive.
-    pub fn contains(&self, year: u16) -> bool {
-        self.years.iter().any(|archived| archived.year == year)
-    }
 }
 
 /// The 4-digit folder names under `archive/`, ascending. Files (such as `YEAR.tar.gz`) and

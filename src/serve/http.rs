@@ -111,13 +111,13 @@ async fn page(State(snapshots): State<Snapshots>, method: Method, uri: Uri) -> R
             .into_response();
     }
     let raw = uri.path();
+    if raw.starts_with(PREFIX) {
+        return not_found(&Arc::clone(&snapshots.borrow()));
+    }
     let Ok((path, is_folder)) = resolve(raw) else {
         return (StatusCode::BAD_REQUEST, "bad path\n").into_response();
     };
     let snapshot = settled(snapshots, &path).await;
-    if raw.starts_with(PREFIX) {
-        return not_found(&snapshot);
-    }
     if !snapshot.has_site() {
         return html(
             StatusCode::SERVICE_UNAVAILABLE,
