@@ -1,76 +1,38 @@
 // Types queries into the search box of a built disclose site in headless Chromium and prints
 // what the box showed, as JSON on stdout:
 //
-//   node tests/browser/search.mjs SITE_DIR [--no-follow] [--ime] QUERY[@YEAR] ...
-//   → {"label": "搜索项目", "queries": {"科普": {titles, hrefs, marks, status, fetched, ms}, …},
+//   node tests/browser/search.mjs SITE_DIR [--no-follow] [--ime|--compose] QUERY[@YEAR] ...
+//   → {"label": "搜索项目", "queries": {"科普": {titles, hrefs, marks, status, fetched, asked, ms}, …},
 //      "keyboard": {…}, "axe": [...], "errors": [...]}
 //
 // Each query is typed into a fresh page (the home page), as a reader would, after choosing YEAR in
 // the year filter when the query is written `QUERY@YEAR`: key by key (20 ms apart), or with --ime
 // as one commit of the whole text, the way an input method enters Chinese (one input event, so
-// no intermediate query runs however slow the machine is). For each query the report gives the
-// result titles in the order shown, their links, the highlighted texts, the live region's text,
-// the index files fetched under search/ (catalog included) and `ms`, the time from the last
+// no intermediate query runs however slow the machine is), or with --compose as an input method
+// really does it: Latin letters composed one by one (as pinyin), then the text committed. For each
+// query the report gives the result titles in the order shown, their links, the highlighted
+// texts, the live region's text, the index files fetched under search/ (catalog included), the
+// queries the box answered on the way (`asked`) and `ms`, the time from the last
 // keystroke's input event to the results being in the page. After the first query with results
 // it checks the keyboard (ArrowDown from the box reaches the results, ArrowUp comes back) and
 // runs axe-core (WCAG 2.1 A/AA) on the page with the results open. Every result link is opened
 // and must answer 200, unless --no-follow.
 //
-// The site is served from SITE_DIR by Node's http module on 127.0.0.1 (any free port); requests
-// that leave the site are blocked, so this also shows that search works offline. Exit 0 with the
+// The site is served from SITE_DIR on 127.0.0.1 by static-server.mjs, in a process of its own so
+// that the times are the site's and not this driver's. No other host resolves, and a request
+// that leaves the site is an error, so this also shows that search works offline. Exit 0 with the
 // JSON; 1 when the page logs errors or something failed; 2 on a usage error.
 // Needs playwright-core and axe-core in tests/browser/node_modules and Debian's
 // /usr/bin/chromium (or CHROMIUM).
 
-import { createServer } from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { extname, join, normalize, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { startStaticServer } from './static-server.mjs';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
 const AXE_SOURCE = require('axe-core').source;
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.xml': 'application/xml',
-  '.csv': 'text/csv; charset=utf-8',
-  '.bin': 'application/octet-stream',
-};
-
-function serve(root) {
-  const server = createServer(async (req, res) => {
-    try {
-      const url = new URL(req.url, 'http://127.0.0.1');
-      let path = normalize(join(root, decodeURIComponent(url.pathname)));
-      if (!path.startsWith(root)) throw new Error('outside');
-      let info = await stat(path).catch(() => null);
-      if (info && info.isDirectory()) {
-        path = join(path, 'index.html');
-        info = await stat(path).catch(() => null);
-      }
-      if (!info) {
-        res.writeHead(404, { 'Content-Type': TYPES['.html'] });
-        res.end(await readFile(join(root, '404.html')).catch(() => 'not found'));
-        return;
-      }
-      res.writeHead(200, {
-        'Content-Type': TYPES[extname(path)] || 'application/octet-stream',
-        'Cache-Control': 'no-store',
-      });
-      res.end(await readFile(path));
-    } catch {
-      res.writeHead(400);
-      res.end();
-    }
-  });
-  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
-}
 
 // Type `query` (after choosing `year`) into the box of the home page at `origin` and wait until
 // the box shows its answer.
@@ -88,9 +50,12 @@ export async function search(page, origin, query, year, ime = false) {
     const input = document.querySelector('#site-search');
     const output = document.querySelector('.search-results');
     const status = document.querySelector('#site-search-status');
-    window.__search = { lastInput: 0, shown: 0 };
+    window.__search = { lastInput: 0, shown: 0, asked: [] };
     input.addEventListener('input', () => { window.__search.lastInput = performance.now(); }, true);
     const observer = new MutationObserver(() => {
+      const asked = window.__search.asked;
+      const answering = output.getAttribute('data-query');
+      if (answering !== null && asked[asked.length - 1] !== answering) asked.push(answering);
       if (!window.__search.shown && output.getAttribute('data-query') === q && status.textContent) {
         window.__search.shown = performance.now();
       }
@@ -99,7 +64,18 @@ export async function search(page, origin, query, year, ime = false) {
       subtree: true, childList: true, attributes: true, characterData: true,
     });
   }, query);
-  if (ime) {
+  if (ime === 'compose') {
+    // Latin letters composed key by key, as pinyin is, then the Chinese text committed.
+    await page.focus('#site-search');
+    const cdp = await page.context().newCDPSession(page);
+    const letters = 'pinyin';
+    for (let i = 1; i <= letters.length; i++) {
+      await cdp.send('Input.imeSetComposition', { text: letters.slice(0, i), selectionStart: i, selectionEnd: i });
+      await page.waitForTimeout(60);
+    }
+    await cdp.send('Input.insertText', { text: query });
+    await cdp.detach();
+  } else if (ime) {
     await page.focus('#site-search');
     await page.keyboard.insertText(query);
   } else {
@@ -119,6 +95,7 @@ export async function search(page, origin, query, year, ime = false) {
       status: document.querySelector('#site-search-status').textContent,
       more: !!output.querySelector('.search-more'),
       fetched: files,
+      asked: window.__search.asked,
       ms: Math.round(window.__search.shown - window.__search.lastInput),
     };
   }, fetched);
@@ -154,20 +131,22 @@ export async function axe(page) {
 async function main() {
   const args = process.argv.slice(2);
   const follow = !args.includes('--no-follow');
-  const ime = args.includes('--ime');
-  const [siteArg, ...queries] = args.filter((a) => a !== '--no-follow' && a !== '--ime');
+  const ime = args.includes('--compose') ? 'compose' : args.includes('--ime');
+  const [siteArg, ...queries] = args.filter((a) => !['--no-follow', '--ime', '--compose'].includes(a));
   if (!siteArg || !queries.length) {
-    console.error('usage: node search.mjs SITE_DIR [--no-follow] [--ime] QUERY[@YEAR] ...');
+    console.error('usage: node search.mjs SITE_DIR [--no-follow] [--ime|--compose] QUERY[@YEAR] ...');
     process.exit(2);
   }
-  const root = resolve(siteArg);
-  const server = await serve(root);
-  const origin = `http://127.0.0.1:${server.address().port}`;
+  const server = await startStaticServer(resolve(siteArg));
+  const origin = server.origin;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      // Offline: no host but the site's resolves. (Routing every request through Playwright
+      // instead would add the driver's latency to every index file the search fetches.)
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
     ],
   });
   const report = { queries: {}, keyboard: null, axe: null, errors: [] };
@@ -177,9 +156,9 @@ async function main() {
     page.on('console', (msg) => {
       if (msg.type() === 'error') report.errors.push(`console: ${msg.text()}`);
     });
-    await page.route('**/*', (route) =>
-      route.request().url().startsWith(origin) ? route.continue() : route.abort(),
-    );
+    page.on('requestfailed', (request) => {
+      if (!request.url().startsWith(origin)) report.errors.push(`left the site: ${request.url()}`);
+    });
     for (const spec of queries) {
       const at = spec.lastIndexOf('@');
       const [query, year] = at > 0 ? [spec.slice(0, at), spec.slice(at + 1)] : [spec, null];
