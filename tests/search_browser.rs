@@ -235,3 +235,33 @@ fn the_real_site_finds_kepu_xuehui_single_characters_and_and() {
     assert_eq!(report["axe"], serde_json::json!([]), "{report}");
     assert_within_budget(&report);
 }
+
+/// With an input method, the letters being composed (pinyin) are not searched: the box answers
+/// the committed Chinese text only, and does not wait for more keystrokes first.
+#[test]
+fn an_input_method_is_searched_when_it_commits() {
+    if !browser_available() {
+        return;
+    }
+    let site = tempfile::tempdir().expect("temp dir");
+    fixture::write_site(site.path());
+    let out = tempfile::tempdir().expect("temp dir");
+    let public = out.path().join("public");
+    build(&BuildOptions::new(site.path()), &public).expect("the site builds");
+    let report = run_harness(&public, &["--compose"], &["科普", "学会"]);
+    assert_eq!(
+        sorted(&titles(&report, "科普")),
+        sorted(fixture::KEPU),
+        "{report}"
+    );
+    assert_eq!(
+        sorted(&titles(&report, "学会")),
+        sorted(fixture::XUEHUI),
+        "{report}"
+    );
+    for query in ["科普", "学会"] {
+        let asked = strings(&report["queries"][query]["asked"]);
+        assert_eq!(asked, [query], "{query}: the box answered {asked:?}");
+    }
+    assert_within_budget(&report);
+}

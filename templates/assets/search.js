@@ -41,6 +41,7 @@
   var ticket = 0;
   var timer = null;
   var state = null;
+  var lastAsked = null;
 
   // ---- terms: the rules of src/search/terms.rs -------------------------------------------------
 
@@ -194,17 +195,30 @@
     return { bytes: bytes, terms: terms };
   }
 
-  // A term's declarations in one year, ascending, with 1 where it is in 项目名称.
+  // A term's declarations in one year, ascending, with 1 where it is in 项目名称. The varints are
+  // read inline: this loop runs once per posting, often before the engine has compiled it.
   function postings(file, term, yearIndex) {
-    var section = (file.terms.get(term) || []).filter(function (x) { return x.year === yearIndex; })[0];
+    var sections = file.terms.get(term) || [];
+    var section = null;
+    for (var s = 0; s < sections.length; s++) {
+      if (sections[s].year === yearIndex) section = sections[s];
+    }
     if (!section) return { docs: new Uint32Array(0), names: new Uint8Array(0) };
-    var docs = new Uint32Array(section.count);
-    var names = new Uint8Array(section.count);
-    var bytes = file.bytes.subarray(0, section.end);
-    var cursor = { at: section.start };
+    var count = section.count;
+    var docs = new Uint32Array(count);
+    var names = new Uint8Array(count);
+    var bytes = file.bytes;
+    var at = section.start;
+    var end = section.end;
     var doc = 0;
-    for (var i = 0; i < section.count; i++) {
-      var value = readVarint(bytes, cursor);
+    for (var i = 0; i < count; i++) {
+      var value = 0, scale = 1, b;
+      do {
+        if (at >= end) throw new Error('truncated index file');
+        b = bytes[at++];
+        value += (b & 127) * scale;
+        scale *= 128;
+      } while (b & 128);
       doc += Math.floor(value / 2);
       docs[i] = doc;
       names[i] = value % 2;
@@ -516,8 +530,14 @@
     });
   }
 
-  function run() {
+  // `again`: run even when the query and year are those of the last run (the year filter and the
+  // submit button ask again; an input method may send the same commit twice).
+  function run(again) {
     var query = input.value.trim();
+    var scope = yearSelect && yearSelect.value ? Number(yearSelect.value) : null;
+    var asked = query + '@' + scope;
+    if (!again && asked === lastAsked) return;
+    lastAsked = asked;
     var mine = ++ticket;
     if (!query) {
       state = null;
@@ -526,7 +546,6 @@
       return;
     }
     var terms = parseQuery(query);
-    var scope = yearSelect && yearSelect.value ? Number(yearSelect.value) : null;
     // The first query pays for the catalog, whether the box prefetched it or not.
     var budget = { left: MAX_FILES - (catalogPaid ? 0 : 1) };
     catalogPaid = true;
@@ -574,9 +593,18 @@
     return Array.prototype.slice.call(output.querySelectorAll('li > a, .search-more'));
   }
 
-  input.addEventListener('input', function () {
+  // Keystrokes wait 40 ms for the next one. Text that arrives whole (a word chosen in an input
+  // method, or pasted) is searched at once, and letters still being composed into Chinese
+  // characters are not searched at all.
+  function schedule(delay) {
     clearTimeout(timer);
-    timer = setTimeout(run, 40);
+    timer = setTimeout(function () { run(false); }, delay);
+  }
+  input.addEventListener('compositionend', function () { schedule(0); });
+  input.addEventListener('input', function (event) {
+    if (event.isComposing) return;
+    var whole = typeof event.data === 'string' && Array.from(event.data).length > 1;
+    schedule(whole ? 0 : 40);
   });
   input.addEventListener('focus', function () { loadCatalog().catch(function () {}); });
   input.addEventListener('keydown', function (event) {
@@ -601,11 +629,11 @@
       input.focus();
     }
   });
-  if (yearSelect) yearSelect.addEventListener('change', run);
+  if (yearSelect) yearSelect.addEventListener('change', function () { run(true); });
   form.addEventListener('submit', function (event) {
     event.preventDefault();
     clearTimeout(timer);
-    run();
+    run(true);
   });
   form.hidden = false;
 })();
