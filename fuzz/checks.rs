@@ -8,7 +8,7 @@ use std::path::Path;
 
 use disclose::content::{Entry, parse_config};
 use disclose::declaration::{Location, parse_declaration};
-use disclose::import::{Format, ImportOptions, Input, import, read_document};
+use disclose::import::{Format, ImportOptions, Input, import};
 use disclose::money::{Unit, amount_from_text, format_yuan, group_thousands, plain_yuan};
 use disclose::target::parse_target;
 use disclose::validate::{consistency_warnings, validate};
@@ -39,8 +39,8 @@ pub fn declaration(data: &[u8]) {
         return;
     };
     let entry = Entry {
-        declaration,
-        positions: parsed.positions,
+        declaration: declaration.into(),
+        positions: parsed.positions.into(),
     };
     for diagnostic in consistency_warnings(&entry) {
         let _ = diagnostic.to_string();
@@ -108,11 +108,10 @@ pub fn site_toml(data: &[u8]) {
     );
 }
 
-/// The importer with `--format FORMAT`: the reader alone gives rows or an error; the whole
-/// importer gives declarations or errors, never both; every declaration it emits is TOML the
-/// build reads without a syntax error; every error names a line and says something.
+/// The importer with `--format FORMAT`: it gives declarations or errors, never both; every
+/// declaration it emits is TOML the build reads without a syntax error; every error names a
+/// line and says something.
 pub fn import_as(format: Format, bytes: &[u8]) {
-    let _ = read_document(format, bytes);
     let outcome = import(
         &[Input {
             name: "fuzz",

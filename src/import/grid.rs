@@ -106,11 +106,12 @@ impl Document {
     }
 
     /// Every row of every table, in order: forms may run on from one table into the next (a PDF
-    /// extractor gives one table per page).
-    pub fn rows(&self) -> Vec<Row> {
+    /// extractor gives one table per page). The rows are moved out, not copied (a sheet can hold
+    /// thousands); the tables keep their names, which is all [`Document::place`] reads.
+    pub fn take_rows(&mut self) -> Vec<Row> {
         self.tables
-            .iter()
-            .flat_map(|table| table.rows.iter().cloned())
+            .iter_mut()
+            .flat_map(|table| std::mem::take(&mut table.rows))
             .collect()
     }
 

@@ -185,7 +185,7 @@ fn import_one(input: &Input<'_>, options: ImportOptions<'_>, outcome: &mut Outco
         form_number: None,
         message,
     };
-    let document = match read::read(format, input.bytes) {
+    let mut document = match read::read(format, input.bytes) {
         Ok(document) => document,
         Err(error) => {
             outcome.errors.push(file_error(
@@ -201,7 +201,7 @@ fn import_one(input: &Input<'_>, options: ImportOptions<'_>, outcome: &mut Outco
             return;
         }
     };
-    let rows = document.rows();
+    let rows = document.take_rows();
     let located = locate::locate(&rows);
     let mut file = FileSummary {
         file: input.name.to_string(),
