@@ -72,7 +72,7 @@ impl BuildOptions {
 pub struct Timings(pub Vec<(&'static str, Duration)>);
 
 impl Timings {
-    fn time<T>(&mut self, phase: &'static str, work: impl FnOnce() -> T) -> T {
+    pub fn time<T>(&mut self, phase: &'static str, work: impl FnOnce() -> T) -> T {
         let started = Instant::now();
         let result = work();
         self.0.push((phase, started.elapsed()));
@@ -129,11 +129,24 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
     prepare_cached(options, None)
 }
 
-/// [`prepare`], reading only the content files that changed since `cache` was filled (`serve`).
+/// What `serve` keeps between builds for [`prepare_cached`] to reuse.
+pub struct Reuse<'a> {
+    /// The parses of the content files, kept while a file is unchanged.
+    pub cache: &'a mut content::LoadCache,
+    /// The last good model: a declaration it holds unchanged keeps its quality report.
+    pub previous: Option<&'a Site>,
+}
+
+/// [`prepare`], reading only the content files that changed since the cache was filled, and
+/// assessing only the declarations that changed (`serve`).
 pub fn prepare_cached(
     options: &BuildOptions,
-    cache: Option<&mut content::LoadCache>,
+    reuse: Option<Reuse<'_>>,
 ) -> Result<Prepared, BuildError> {
+    let (cache, previous) = match reuse {
+        Some(Reuse { cache, previous }) => (Some(cache), previous),
+        None => (None, None),
+    };
     let mut timings = Timings::default();
     // First the archives: an archived year whose sources are as snapshotted is not loaded at
     // all. Its pages, figures and history come from the archive, and its sources were valid
@@ -186,7 +199,9 @@ pub fn prepare_cached(
         .filter(|declaration| !archives.contains(declaration.year))
         .collect();
     let declarations = published.len();
-    let site = timings.time("aggregate", || site::aggregate(config, published));
+    let site = timings.time("aggregate", || {
+        site::aggregate_reusing(config, published, previous)
+    });
     let render_options = RenderOptions {
         preview: options.preview,
         archived: archives.marks(),

@@ -371,7 +371,7 @@ fn print_quality(root: &Path) {
     let entries = loaded
         .entries
         .iter()
-        .map(|entry| (&entry.declaration, &entry.positions));
+        .map(|entry| (&*entry.declaration, &*entry.positions));
     print!("{}", quality::report::text_report(entries, &config.quality));
 }
 

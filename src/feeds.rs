@@ -52,7 +52,7 @@ pub fn feed_with_amendments(
         .years
         .iter()
         .rev()
-        .flat_map(|year| year.declarations.iter())
+        .flat_map(|year| year.declarations.iter().map(|declaration| &**declaration))
         .take(FEED_ENTRIES)
         .collect();
     entries.sort_by(|a, b| b.year.cmp(&a.year).then_with(|| a.slug.cmp(&b.slug)));

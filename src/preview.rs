@@ -5,7 +5,8 @@
 //! memory, the model they came from, each file's hash and each year's search shard. After an
 //! edit:
 //! 1. the content is loaded again through a [`LoadCache`], so only changed files are parsed, and
-//!    validated and aggregated as in every build;
+//!    validated and aggregated as in every build ([`Reuse`]): an unchanged declaration is the
+//!    same shared allocation as before, and keeps its quality findings;
 //! 2. [`touched::between`] compares the new model with the kept one and names the pages and
 //!    years that changed; when the change is not local (templates, `site.toml`, `static/`, the
 //!    archive, a new department…) everything is rendered, exactly as before;
@@ -23,11 +24,12 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
-use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::build::{self, BuildError, BuildOptions, Prepared, Produced, Scope, feeds, manifest_of};
+use crate::build::{
+    self, BuildError, BuildOptions, Prepared, Produced, Reuse, Scope, feeds, manifest_of,
+};
 use crate::content::LoadCache;
 use crate::feeds::{FEED, SITEMAP};
 use crate::files::OutputFile;
@@ -95,7 +97,11 @@ impl Preview {
         for path in changed {
             self.cache.forget(path);
         }
-        let prepared = build::prepare_cached(&self.options, Some(&mut self.cache))?;
+        let reuse = Reuse {
+            cache: &mut self.cache,
+            previous: self.kept.as_ref().map(|kept| &kept.site),
+        };
+        let prepared = build::prepare_cached(&self.options, Some(reuse))?;
         let archived: BTreeSet<u16> = prepared.render_options.archived.keys().copied().collect();
         let local = match &self.kept {
             Some(kept) if only_content && kept.archived == archived => {
@@ -157,57 +163,43 @@ impl Preview {
                 return Err(err);
             }
         };
-        let mut files: Files = (*kept.files).clone();
-        let started = Instant::now();
-        // Remade below from the whole site, so a file they no longer have goes too.
-        let remade = |path: &str| {
-            path.starts_with(SEARCH_DIR)
-                || path.starts_with(SITEMAP_DIR)
-                || path == FEED
-                || path == SITEMAP
-                || path == MANIFEST
-        };
-        let cleared = |path: &str| {
-            remade(path)
-                || touched
-                    .cleared
-                    .iter()
-                    .any(|folder| path.starts_with(folder.as_str()))
-        };
-        files.retain(|path, _| !cleared(path));
-        kept.hashes.retain(|path, _| !cleared(path));
         let rendered = memory.into_files();
         let rendered_pages = rendered.len();
-        for file in rendered {
-            put(&mut files, &mut kept.hashes, file);
-        }
+        let timings = &mut produced.timings;
+        let mut files: Files = timings.time("merge", || {
+            let mut files: Files = (*kept.files).clone();
+            files.retain(|path, _| !cleared(path, touched));
+            kept.hashes.retain(|path, _| !cleared(path, touched));
+            for file in rendered {
+                put(&mut files, &mut kept.hashes, file);
+            }
+            files
+        });
         let Prepared {
             root,
             site,
             archives,
+            statics,
             ..
         } = &prepared;
-        for file in kept
-            .shards
-            .index_site(root, site, archives, Some(&touched.years))
-        {
-            put(&mut files, &mut kept.hashes, file);
-        }
-        // The sitemap lists what the build lists: everything but `static/`.
-        let statics: BTreeSet<&str> = prepared
-            .statics
-            .iter()
-            .map(|(path, _)| path.as_str())
-            .collect();
-        let mut generated = listing(&kept.hashes);
-        generated.retain(|file| !statics.contains(file.path.as_str()));
-        for file in feeds(site, archives, &generated)? {
-            put(&mut files, &mut kept.hashes, file);
-        }
-        produced
-            .timings
-            .0
-            .push(("merge, search, feeds", started.elapsed()));
+        timings.time("search", || {
+            let index = kept
+                .shards
+                .index_site(root, site, archives, Some(&touched.years));
+            for file in index {
+                put(&mut files, &mut kept.hashes, file);
+            }
+        });
+        timings.time("feeds", || -> Result<(), BuildError> {
+            // The sitemap lists what the build lists: everything but `static/`.
+            let statics: BTreeSet<&str> = statics.iter().map(|(path, _)| path.as_str()).collect();
+            let mut generated = listing(&kept.hashes);
+            generated.retain(|file| !statics.contains(file.path.as_str()));
+            for file in feeds(site, archives, &generated)? {
+                put(&mut files, &mut kept.hashes, file);
+            }
+            Ok(())
+        })?;
         kept.pending_years.extend(touched.years.iter().copied());
         let pending = pending_paths(&kept.pending_years);
         let files = Arc::new(files);
@@ -260,6 +252,22 @@ impl Preview {
         kept.files = Arc::new(files);
         Ok(Some(Arc::clone(&kept.files)))
     }
+}
+
+/// Whether an update drops the kept `path`: the files remade from the whole site (the search
+/// index, feed, sitemap and manifest, so a file they no longer have goes too) and everything
+/// in a folder the edit cleared.
+fn cleared(path: &str, touched: &Touched) -> bool {
+    let remade = path.starts_with(SEARCH_DIR)
+        || path.starts_with(SITEMAP_DIR)
+        || path == FEED
+        || path == SITEMAP
+        || path == MANIFEST;
+    remade
+        || touched
+            .cleared
+            .iter()
+            .any(|folder| path.starts_with(folder.as_str()))
 }
 
 /// Every output path that waits for [`Preview::finish`] while `years` are pending.

@@ -15,6 +15,7 @@
 //! [`Touched::Everything`]: `serve` then renders the whole site, as `build` would.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::model::Declaration;
 use crate::render::Page;
@@ -157,9 +158,10 @@ fn department_names(year: &Year) -> BTreeMap<&str, &str> {
         .collect()
 }
 
-/// Slugs of declarations added, removed or changed.
+/// Slugs of declarations added, removed or changed. A declaration `serve` did not parse again
+/// is the same allocation in both models, so most comparisons are of two pointers.
 fn changed_slugs<'y>(old: &'y Year, new: &'y Year) -> BTreeSet<&'y str> {
-    let by_slug = |year: &'y Year| -> HashMap<&'y str, &'y Declaration> {
+    let by_slug = |year: &'y Year| -> HashMap<&'y str, &'y Arc<Declaration>> {
         year.declarations
             .iter()
             .map(|declaration| (declaration.slug.as_str(), declaration))
@@ -168,7 +170,10 @@ fn changed_slugs<'y>(old: &'y Year, new: &'y Year) -> BTreeSet<&'y str> {
     let (before, after) = (by_slug(old), by_slug(new));
     let mut changed: BTreeSet<&str> = BTreeSet::new();
     for (slug, declaration) in &after {
-        if before.get(slug) != Some(declaration) {
+        let same = before
+            .get(slug)
+            .is_some_and(|old| Arc::ptr_eq(old, declaration) || old == declaration);
+        if !same {
             changed.insert(slug);
         }
     }
@@ -181,4 +186,5 @@ fn find<'y>(year: &'y Year, slug: &str) -> Option<&'y Declaration> {
         .binary_search_by(|declaration| declaration.slug.as_str().cmp(slug))
         .ok()
         .and_then(|index| year.declarations.get(index))
+        .map(|declaration| &**declaration)
 }

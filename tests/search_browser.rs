@@ -140,7 +140,7 @@ fn real_declarations() -> Vec<(String, String)> {
             text.extend(d.goals.overall.clone());
             text.extend(d.goals.annual.clone());
             text.extend(d.indicators.iter().map(|i| i.name.clone()));
-            (d.name, text.join("\n"))
+            (d.name.clone(), text.join("\n"))
         })
         .collect()
 }

@@ -6,6 +6,8 @@
 //! drift apart. Column names are the content files' field names (ASCII, stable for scripts); the
 //! Chinese labels of the form go into the schema's titles.
 
+use std::borrow::Borrow;
+
 use crate::markdown::to_plain_text;
 use crate::model::{Declaration, SiteConfig};
 use crate::money::{Amount, plain_yuan};
@@ -104,17 +106,20 @@ pub const INDICATOR_COLUMNS: &[Column] = &[
 ];
 
 /// The declarations table: one row per declaration.
-pub fn declarations(config: &SiteConfig, rows: &[Declaration]) -> Result<Vec<u8>, csv::Error> {
+pub fn declarations<D: Borrow<Declaration>>(
+    config: &SiteConfig,
+    rows: &[D],
+) -> Result<Vec<u8>, csv::Error> {
     let mut writer = writer();
     writer.write_record(DECLARATION_COLUMNS.iter().map(|column| column.name))?;
     for declaration in rows {
-        writer.write_record(declaration_record(config, declaration))?;
+        writer.write_record(declaration_record(config, declaration.borrow()))?;
     }
     finish(writer)
 }
 
 /// The indicators table: one row per indicator, in the order of each form.
-pub fn indicators(rows: &[Declaration]) -> Result<Vec<u8>, csv::Error> {
+pub fn indicators<D: Borrow<Declaration>>(rows: &[D]) -> Result<Vec<u8>, csv::Error> {
     let mut writer = writer();
     writer.write_record(INDICATOR_COLUMNS.iter().map(|column| column.name))?;
     for record in indicator_records(rows) {
@@ -124,9 +129,9 @@ pub fn indicators(rows: &[Declaration]) -> Result<Vec<u8>, csv::Error> {
 }
 
 /// The cells of the indicators table, in [`INDICATOR_COLUMNS`] order.
-pub fn indicator_records(rows: &[Declaration]) -> Vec<Vec<String>> {
+pub fn indicator_records<D: Borrow<Declaration>>(rows: &[D]) -> Vec<Vec<String>> {
     let mut records = Vec::new();
-    for declaration in rows {
+    for declaration in rows.iter().map(Borrow::borrow) {
         for (index, indicator) in declaration.indicators.iter().enumerate() {
             let (kind, sign, number, unit, qualitative) = match &indicator.target {
                 Target::Quantitative {

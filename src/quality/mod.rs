@@ -29,7 +29,7 @@ mod tests;
 use serde::Serialize;
 
 pub use checks::{Finding, findings};
-pub use summary::{DeclarationQuality, DepartmentQuality, Share, YearQuality};
+pub use summary::{Assessed, DeclarationQuality, DepartmentQuality, Share, YearQuality};
 
 /// One check. The code is stable: it is what `site.toml` switches off, what `check --quality`
 /// prints and what `quality.csv` holds.

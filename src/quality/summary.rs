@@ -5,7 +5,9 @@
 //! indicators weighs more than one with five. Rows that say the indicator does not apply (`无`,
 //! `本项目不适用此指标`) are left out of the share; they are still counted as indicators.
 
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -153,11 +155,42 @@ pub struct YearQuality {
 impl YearQuality {
     /// The report of `declarations` (one year's). Linear in their indicators; declarations are
     /// assessed in parallel.
-    pub fn of(year: u16, declarations: &[Declaration], settings: &QualitySettings) -> YearQuality {
-        let mut reports: Vec<DeclarationQuality> = declarations
+    pub fn of<D: Borrow<Declaration> + Sync>(
+        year: u16,
+        declarations: &[D],
+        settings: &QualitySettings,
+    ) -> YearQuality {
+        let reports = declarations
             .par_iter()
-            .map(|declaration| DeclarationQuality::of(declaration, settings))
+            .map(|declaration| DeclarationQuality::of(declaration.borrow(), settings))
             .collect();
+        YearQuality::of_reports(year, reports, settings)
+    }
+
+    /// [`YearQuality::of`] for `serve`: a declaration that is the very one `previous` assessed
+    /// (the same allocation, kept by the load cache) keeps its report, so an edit assesses one
+    /// declaration, not the whole year. `previous` must have used the same `settings`.
+    pub fn of_reusing(
+        year: u16,
+        declarations: &[Arc<Declaration>],
+        settings: &QualitySettings,
+        previous: Assessed<'_>,
+    ) -> YearQuality {
+        let reports = declarations
+            .par_iter()
+            .map(|declaration| match previous.report_of(declaration) {
+                Some(report) => report.clone(),
+                None => DeclarationQuality::of(declaration, settings),
+            })
+            .collect();
+        YearQuality::of_reports(year, reports, settings)
+    }
+
+    fn of_reports(
+        year: u16,
+        mut reports: Vec<DeclarationQuality>,
+        settings: &QualitySettings,
+    ) -> YearQuality {
         reports.sort_by(|a, b| a.slug.cmp(&b.slug));
         let mut totals = GroupQuality::default();
         let mut by_department: BTreeMap<&str, GroupQuality> = BTreeMap::new();
@@ -200,5 +233,25 @@ impl YearQuality {
             .binary_search_by(|report| report.slug.as_str().cmp(slug))
             .ok()
             .and_then(|index| self.declarations.get(index))
+    }
+}
+
+/// A year as the previous build assessed it: its declarations (in slug order) and its report.
+#[derive(Clone, Copy)]
+pub struct Assessed<'p> {
+    pub declarations: &'p [Arc<Declaration>],
+    pub quality: &'p YearQuality,
+}
+
+impl Assessed<'_> {
+    /// The previous report of `declaration`, when it is the same allocation that was assessed.
+    fn report_of(&self, declaration: &Arc<Declaration>) -> Option<&DeclarationQuality> {
+        let index = self
+            .declarations
+            .binary_search_by(|old| old.slug.as_str().cmp(&declaration.slug))
+            .ok()?;
+        let old = self.declarations.get(index)?;
+        let report = self.quality.declaration(&declaration.slug)?;
+        Arc::ptr_eq(old, declaration).then_some(report)
     }
 }

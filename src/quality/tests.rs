@@ -398,3 +398,36 @@ mod noise {
         }
     }
 }
+
+#[test]
+fn serve_keeps_the_report_of_the_very_declaration_it_assessed() {
+    use std::sync::Arc;
+
+    use super::summary::Assessed;
+
+    let kept = Arc::new(declaration_in("a", "元", "100000", &[]));
+    let edited = Arc::new(declaration_in("b", "元", "100000", &[]));
+    let before = vec![Arc::clone(&kept), Arc::new((*edited).clone())];
+    // The previous report was made with every check off, so a reused report is told apart
+    // from a new one by its findings.
+    let mut everything_off = defaults();
+    everything_off.disabled = Check::ALL.iter().map(|c| c.code().to_string()).collect();
+    let old_report = YearQuality::of(2023, &before, &everything_off);
+    assert!(
+        old_report
+            .declarations
+            .iter()
+            .all(|d| d.findings.is_empty())
+    );
+    let previous = Assessed {
+        declarations: &before,
+        quality: &old_report,
+    };
+    let now = vec![Arc::clone(&kept), Arc::clone(&edited)];
+    let report = YearQuality::of_reusing(2023, &now, &defaults(), previous);
+    let findings = |slug: &str| report.declaration(slug).map(|d| d.findings.len());
+    // The same allocation keeps its report; an equal declaration parsed again is assessed.
+    assert_eq!(findings("a"), Some(0));
+    assert!(findings("b").is_some_and(|count| count > 0), "{report:?}");
+    assert_eq!(report.totals.declarations, 2);
+}

@@ -147,7 +147,11 @@ impl YearView {
         if view.by_departments {
             view.departments = year.departments.iter().map(DepartmentRow::from).collect();
         } else {
-            view.declarations = year.declarations.iter().map(DeclarationRow::from).collect();
+            view.declarations = year
+                .declarations
+                .iter()
+                .map(|declaration| DeclarationRow::from(&**declaration))
+                .collect();
         }
         view
     }
@@ -196,7 +200,7 @@ impl DepartmentView {
             totals: TotalsView::from(&department.totals),
             declarations: rows
                 .filter_map(|&index| year.declarations.get(index))
-                .map(DeclarationRow::from)
+                .map(|declaration| DeclarationRow::from(&**declaration))
                 .collect(),
             number,
             pages,

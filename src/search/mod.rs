@@ -59,7 +59,7 @@ pub fn year_shard(year: &Year) -> YearShard {
     let docs: Vec<SearchDoc> = year
         .declarations
         .iter()
-        .map(SearchDoc::from_declaration)
+        .map(|declaration| SearchDoc::from_declaration(declaration))
         .collect();
     shard::build(year.year, &docs)
 }

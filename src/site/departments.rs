@@ -7,6 +7,7 @@
 //! year whose names read the same in pinyin both get a short hash of their name appended, which
 //! depends only on the name.
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
@@ -62,9 +63,9 @@ impl Department {
 
 /// The departments of a year's `declarations` (in slug order), in the order of `groups` (the
 /// year's totals by department, largest first).
-pub fn of(declarations: &[Declaration], groups: &[Group]) -> Vec<Department> {
+pub fn of<D: Borrow<Declaration>>(declarations: &[D], groups: &[Group]) -> Vec<Department> {
     let mut members: HashMap<&str, Vec<usize>> = HashMap::with_capacity(groups.len());
-    for (index, declaration) in declarations.iter().enumerate() {
+    for (index, declaration) in declarations.iter().map(Borrow::borrow).enumerate() {
         members
             .entry(declaration.department.as_str())
             .or_default()

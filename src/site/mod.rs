@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::model::{Declaration, QualitySettings, SiteConfig};
-use crate::quality::YearQuality;
+use crate::quality::{Assessed, YearQuality};
 pub use departments::Department;
 
 pub mod departments;
@@ -84,8 +84,10 @@ pub struct Group {
 #[derive(Debug, Clone, Serialize)]
 pub struct Year {
     pub year: u16,
-    /// In slug order.
-    pub declarations: Vec<Declaration>,
+    /// In slug order. Shared with `serve`'s load cache and its previous model, so a reload
+    /// sorts and compares pointers.
+    #[serde(serialize_with = "shared")]
+    pub declarations: Vec<Arc<Declaration>>,
     pub totals: Totals,
     pub by_category: Vec<Group>,
     pub by_nature: Vec<Group>,
@@ -126,8 +128,19 @@ impl Site {
 }
 
 /// Group declarations into years and compute totals.
-pub fn aggregate(config: SiteConfig, declarations: Vec<Declaration>) -> Site {
-    let mut by_year: BTreeMap<u16, Vec<Declaration>> = BTreeMap::new();
+pub fn aggregate(config: SiteConfig, declarations: Vec<Arc<Declaration>>) -> Site {
+    aggregate_reusing(config, declarations, None)
+}
+
+/// [`aggregate`] for `serve`, taking the quality report of every declaration `previous` holds
+/// unchanged (the same allocation) from it rather than assessing it again.
+pub fn aggregate_reusing(
+    config: SiteConfig,
+    declarations: Vec<Arc<Declaration>>,
+    previous: Option<&Site>,
+) -> Site {
+    let previous = previous.filter(|site| site.config.quality == config.quality);
+    let mut by_year: BTreeMap<u16, Vec<Arc<Declaration>>> = BTreeMap::new();
     for declaration in declarations {
         by_year
             .entry(declaration.year)
@@ -138,13 +151,19 @@ pub fn aggregate(config: SiteConfig, declarations: Vec<Declaration>) -> Site {
         .into_iter()
         .map(|(year, mut declarations)| {
             declarations.sort_by(|a, b| a.slug.cmp(&b.slug));
-            summarize_year(year, declarations, &config.quality)
+            let before = previous.and_then(|site| site.years.iter().find(|old| old.year == year));
+            summarize_year(year, declarations, &config.quality, before)
         })
         .collect();
     Site { config, years }
 }
 
-fn summarize_year(year: u16, declarations: Vec<Declaration>, quality: &QualitySettings) -> Year {
+fn summarize_year(
+    year: u16,
+    declarations: Vec<Arc<Declaration>>,
+    quality: &QualitySettings,
+    before: Option<&Year>,
+) -> Year {
     let mut totals = Totals::default();
     let mut by_category: BTreeMap<String, Totals> = BTreeMap::new();
     let mut by_nature: BTreeMap<String, Totals> = BTreeMap::new();
@@ -169,9 +188,19 @@ fn summarize_year(year: u16, declarations: Vec<Declaration>, quality: &QualitySe
     let departments = departments::of(&declarations, &by_department);
     Year {
         year,
-        quality: quality
-            .publish
-            .then(|| YearQuality::of(year, &declarations, quality)),
+        quality: quality.publish.then(|| {
+            let assessed = before.and_then(|old| {
+                let report = old.quality.as_ref()?;
+                Some(Assessed {
+                    declarations: &old.declarations,
+                    quality: report,
+                })
+            });
+            match assessed {
+                Some(previous) => YearQuality::of_reusing(year, &declarations, quality, previous),
+                None => YearQuality::of(year, &declarations, quality),
+            }
+        }),
         declarations,
         totals,
         by_category: into_groups(by_category),
@@ -180,6 +209,15 @@ fn summarize_year(year: u16, declarations: Vec<Declaration>, quality: &QualitySe
         departments,
         corrections: Default::default(),
     }
+}
+
+/// Shared declarations serialize as the declarations themselves (serde's `rc` feature would do
+/// the same for every crate that uses serde, and rebuild them all).
+fn shared<S: serde::Serializer>(
+    declarations: &[Arc<Declaration>],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(declarations.iter().map(|declaration| &**declaration))
 }
 
 /// Largest annual amount first; ties by label, so the order is stable.

@@ -34,7 +34,7 @@ fn pool() -> Pool {
         chars: Vec::new(),
     };
     for entry in loaded.entries {
-        let declaration = entry.declaration;
+        let declaration = std::sync::Arc::unwrap_or_clone(entry.declaration);
         pool.names.push(declaration.name.clone());
         let goals = [declaration.goals.overall, declaration.goals.annual];
         for goal in goals.into_iter().flatten() {
@@ -141,7 +141,7 @@ pub fn site(years: u16, per_year: usize) -> Site {
         description: None,
         quality: disclose::quality::config::defaults(),
     };
-    aggregate(config, declarations)
+    aggregate(config, declarations.into_iter().map(Into::into).collect())
 }
 
 fn declaration(
