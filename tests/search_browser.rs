@@ -21,10 +21,29 @@ fn manifest_dir() -> &'static Path {
 
 /// Build `root` into a temp dir and search it; the report as JSON.
 fn search(root: &Path, queries: &[&str]) -> Value {
+    search_with(root, &[], queries)
+}
+
+/// [`search`] with options of `search.mjs` (`--compose`, …).
+fn search_with(root: &Path, options: &[&str], queries: &[&str]) -> Value {
     let out = tempfile::tempdir().expect("temp dir");
     let public = out.path().join("public");
     build(&BuildOptions::new(root), &public).expect("the site builds");
-    run_harness(&public, &[], queries)
+    run_harness(&public, options, queries)
+}
+
+/// The fixture's declarations that mention 科普 and 学会 were found, in any order.
+fn assert_finds_kepu_and_xuehui(report: &Value) {
+    assert_eq!(
+        sorted(&titles(report, "科普")),
+        sorted(fixture::KEPU),
+        "{report}"
+    );
+    assert_eq!(
+        sorted(&titles(report, "学会")),
+        sorted(fixture::XUEHUI),
+        "{report}"
+    );
 }
 
 fn strings(value: &Value) -> Vec<String> {
@@ -89,16 +108,7 @@ fn typing_chinese_and_latin_finds_the_right_declarations() {
         ],
     );
     assert_eq!(report["label"], "搜索项目");
-    assert_eq!(
-        sorted(&titles(&report, "科普")),
-        sorted(fixture::KEPU),
-        "{report}"
-    );
-    assert_eq!(
-        sorted(&titles(&report, "学会")),
-        sorted(fixture::XUEHUI),
-        "{report}"
-    );
+    assert_finds_kepu_and_xuehui(&report);
     // Latin words match whole and regardless of case or width, never as a prefix.
     for query in ["robotics", "ＲＯＢＯＴＩＣＳ", "Lectures"] {
         assert_eq!(
@@ -245,20 +255,8 @@ fn an_input_method_is_searched_when_it_commits() {
     }
     let site = tempfile::tempdir().expect("temp dir");
     fixture::write_site(site.path());
-    let out = tempfile::tempdir().expect("temp dir");
-    let public = out.path().join("public");
-    build(&BuildOptions::new(site.path()), &public).expect("the site builds");
-    let report = run_harness(&public, &["--compose"], &["科普", "学会"]);
-    assert_eq!(
-        sorted(&titles(&report, "科普")),
-        sorted(fixture::KEPU),
-        "{report}"
-    );
-    assert_eq!(
-        sorted(&titles(&report, "学会")),
-        sorted(fixture::XUEHUI),
-        "{report}"
-    );
+    let report = search_with(site.path(), &["--compose"], &["科普", "学会"]);
+    assert_finds_kepu_and_xuehui(&report);
     for query in ["科普", "学会"] {
         let asked = strings(&report["queries"][query]["asked"]);
         assert_eq!(asked, [query], "{query}: the box answered {asked:?}");
