@@ -174,14 +174,16 @@ impl YearQuality {
         year: u16,
         declarations: &[Arc<Declaration>],
         settings: &QualitySettings,
-        previous: Assessed<'_>,
+        previous: Option<Assessed<'_>>,
     ) -> YearQuality {
         let reports = declarations
             .par_iter()
-            .map(|declaration| match previous.report_of(declaration) {
-                Some(report) => report.clone(),
-                None => DeclarationQuality::of(declaration, settings),
-            })
+            .map(
+                |declaration| match previous.as_ref().and_then(|p| p.report_of(declaration)) {
+                    Some(report) => report.clone(),
+                    None => DeclarationQuality::of(declaration, settings),
+                },
+            )
             .collect();
         YearQuality::of_reports(year, reports, settings)
     }

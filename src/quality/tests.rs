@@ -424,7 +424,7 @@ fn serve_keeps_the_report_of_the_very_declaration_it_assessed() {
         quality: &old_report,
     };
     let now = vec![Arc::clone(&kept), Arc::clone(&edited)];
-    let report = YearQuality::of_reusing(2023, &now, &defaults(), previous);
+    let report = YearQuality::of_reusing(2023, &now, &defaults(), Some(previous));
     let findings = |slug: &str| report.declaration(slug).map(|d| d.findings.len());
     // The same allocation keeps its report; an equal declaration parsed again is assessed.
     assert_eq!(findings("a"), Some(0));

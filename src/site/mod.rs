@@ -189,17 +189,13 @@ fn summarize_year(
     Year {
         year,
         quality: quality.publish.then(|| {
-            let assessed = before.and_then(|old| {
-                let report = old.quality.as_ref()?;
+            let previous = before.and_then(|old| {
                 Some(Assessed {
                     declarations: &old.declarations,
-                    quality: report,
+                    quality: old.quality.as_ref()?,
                 })
             });
-            match assessed {
-                Some(previous) => YearQuality::of_reusing(year, &declarations, quality, previous),
-                None => YearQuality::of(year, &declarations, quality),
-            }
+            YearQuality::of_reusing(year, &declarations, quality, previous)
         }),
         declarations,
         totals,

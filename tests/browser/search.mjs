@@ -36,7 +36,7 @@ const AXE_SOURCE = require('axe-core').source;
 
 // Type `query` (after choosing `year`) into the box of the home page at `origin` and wait until
 // the box shows its answer.
-export async function search(page, origin, query, year, ime = false) {
+export async function search(page, origin, query, year, entry = 'keys') {
   await page.goto(`${origin}/`);
   await page.waitForSelector('#site-search', { state: 'visible', timeout: 10000 });
   if (year) await page.selectOption('#site-search-year', String(year));
@@ -64,7 +64,7 @@ export async function search(page, origin, query, year, ime = false) {
       subtree: true, childList: true, attributes: true, characterData: true,
     });
   }, query);
-  if (ime === 'compose') {
+  if (entry === 'compose') {
     // Latin letters composed key by key, as pinyin is, then the Chinese text committed.
     await page.focus('#site-search');
     const cdp = await page.context().newCDPSession(page);
@@ -75,7 +75,7 @@ export async function search(page, origin, query, year, ime = false) {
     }
     await cdp.send('Input.insertText', { text: query });
     await cdp.detach();
-  } else if (ime) {
+  } else if (entry === 'ime') {
     await page.focus('#site-search');
     await page.keyboard.insertText(query);
   } else {
@@ -131,7 +131,7 @@ export async function axe(page) {
 async function main() {
   const args = process.argv.slice(2);
   const follow = !args.includes('--no-follow');
-  const ime = args.includes('--compose') ? 'compose' : args.includes('--ime');
+  const entry = args.includes('--compose') ? 'compose' : args.includes('--ime') ? 'ime' : 'keys';
   const [siteArg, ...queries] = args.filter((a) => !['--no-follow', '--ime', '--compose'].includes(a));
   if (!siteArg || !queries.length) {
     console.error('usage: node search.mjs SITE_DIR [--no-follow] [--ime|--compose] QUERY[@YEAR] ...');
@@ -162,7 +162,7 @@ async function main() {
     for (const spec of queries) {
       const at = spec.lastIndexOf('@');
       const [query, year] = at > 0 ? [spec.slice(0, at), spec.slice(at + 1)] : [spec, null];
-      const found = await search(page, origin, query, year, ime);
+      const found = await search(page, origin, query, year, entry);
       report.label ??= await page.$eval('label[for="site-search"]', (l) => l.textContent.trim());
       report.queries[spec] = found;
       if (!report.keyboard && found.titles.length > 1) {
