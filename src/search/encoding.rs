@@ -10,7 +10,6 @@ pub fn push_varint(out: &mut Vec<u8>, mut value: u64) {
     out.push(value as u8);
 }
 
-#[cfg(test)]
 /// Read a varint at `*at`, moving past it; `None` when the bytes end inside it or it is longer
 /// than a `u64`.
 pub fn read_varint(bytes: &[u8], at: &mut usize) -> Option<u64> {

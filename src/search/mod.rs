@@ -30,10 +30,13 @@ pub mod archived;
 pub mod cache;
 pub mod document;
 mod encoding;
+pub mod live;
+mod patch;
 pub mod publish;
 pub mod shard;
 pub mod terms;
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -43,6 +46,7 @@ use crate::manifest::{MANIFEST, sha256_hex};
 use crate::render::OutputFile;
 use crate::site::{Site, Year};
 pub use document::SearchDoc;
+use live::LiveYear;
 pub use publish::{publish, publish_owned};
 pub use shard::YearShard;
 
@@ -161,10 +165,12 @@ fn shards_of_site(
 }
 
 /// Every year's shard, kept between builds by `serve`, so that an edit re-indexes only the
-/// years it touched and the rest is merged again as it was.
+/// years it touched, and in a live year only the declarations it changed ([`live`]); the rest
+/// is merged again as it was.
 #[derive(Debug, Default)]
 pub struct ShardStore {
-    shards: Vec<YearShard>,
+    shards: BTreeMap<u16, YearShard>,
+    live: BTreeMap<u16, LiveYear>,
 }
 
 impl ShardStore {
@@ -175,29 +181,46 @@ impl ShardStore {
         root: &Path,
         site: &Site,
         archives: &Archives,
-        stale: Option<&std::collections::BTreeSet<u16>>,
+        stale: Option<&BTreeSet<u16>>,
     ) -> Vec<OutputFile> {
         let stale_year = |year: u16| stale.is_none_or(|stale| stale.contains(&year));
-        let years: std::collections::BTreeSet<u16> = site
-            .years
-            .iter()
-            .map(|year| year.year)
-            .chain(archives.years.iter().map(|archived| archived.year))
+        let archived: BTreeSet<u16> = archives.years.iter().map(|a| a.year).collect();
+        let mut kept = std::mem::take(&mut self.shards);
+        let mut kept_live = std::mem::take(&mut self.live);
+        let mut live_jobs = Vec::new();
+        for year in site.years.iter().filter(|y| !archived.contains(&y.year)) {
+            match (kept.remove(&year.year), kept_live.remove(&year.year)) {
+                (Some(shard), Some(state)) if !stale_year(year.year) => {
+                    self.shards.insert(year.year, shard);
+                    self.live.insert(year.year, state);
+                }
+                (Some(shard), Some(state)) => live_jobs.push((year, Some((state, shard)))),
+                _ => live_jobs.push((year, None)),
+            }
+        }
+        let indexed: Vec<(LiveYear, YearShard)> = live_jobs
+            .into_par_iter()
+            .map(|(year, previous)| match previous {
+                Some((state, shard)) => state.reindex(shard, year),
+                None => LiveYear::index(year),
+            })
             .collect();
-        let kept = std::mem::take(&mut self.shards);
-        let have: std::collections::BTreeSet<u16> = kept.iter().map(|shard| shard.year).collect();
+        for (state, shard) in indexed {
+            self.live.insert(shard.year, state);
+            self.shards.insert(shard.year, shard);
+        }
         let fresh = shards_of_site(root, site, archives, |year| {
-            stale_year(year) || !have.contains(&year)
+            archived.contains(&year) && (stale_year(year) || !kept.contains_key(&year))
         });
-        let fresh_years: std::collections::BTreeSet<u16> =
-            fresh.iter().map(|shard| shard.year).collect();
-        self.shards = kept
-            .into_iter()
-            .filter(|shard| years.contains(&shard.year) && !fresh_years.contains(&shard.year))
-            .chain(fresh)
-            .collect();
-        self.shards.sort_by_key(|shard| shard.year);
-        publish(&self.shards)
+        for year in &archived {
+            if let Some(shard) = kept.remove(year) {
+                self.shards.insert(*year, shard);
+            }
+        }
+        for shard in fresh {
+            self.shards.insert(shard.year, shard);
+        }
+        publish(self.shards.values())
     }
 }
 

@@ -56,8 +56,8 @@ struct CatalogYear {
 /// Every file of `search/` for these shards (one per year; if a year comes twice the first
 /// one wins), sorted by path. Same shards, same bytes. The shards stay the caller's (for a
 /// preview that re-indexes one year and publishes again); see [`publish_owned`] to save a copy.
-pub fn publish(shards: &[YearShard]) -> Vec<OutputFile> {
-    let shards = in_year_order(shards.iter().collect());
+pub fn publish<'a>(shards: impl IntoIterator<Item = &'a YearShard>) -> Vec<OutputFile> {
+    let shards = in_year_order(shards.into_iter().collect());
     let mut files = postings_and_catalog(&shards);
     for shard in &shards {
         files.extend(fragment_files(shard.year, shard.fragments.iter().cloned()));

@@ -107,6 +107,11 @@ pub(super) fn range((start, len): (u32, u32)) -> Range<usize> {
 /// term occurrence is one table lookup, and a declaration's distinct terms are collected as they
 /// are first seen, without sorting.
 pub fn build(year: u16, docs: &[SearchDoc]) -> YearShard {
+    build_sized(year, docs).0
+}
+
+/// [`build`], with the length of each declaration's fragment record.
+pub(super) fn build_sized(year: u16, docs: &[SearchDoc]) -> (YearShard, Vec<usize>) {
     let mut terms = TermTable::default();
     let mut doc_terms: Vec<u32> = Vec::new();
     for (doc, search_doc) in docs.iter().enumerate() {
@@ -122,10 +127,10 @@ pub fn build(year: u16, docs: &[SearchDoc]) -> YearShard {
             terms.post(id, doc);
         }
     }
-    let (chunk, fragments) = fragment_files(docs);
+    let (chunk, fragments, record_bytes) = fragment_files(docs);
     let mut shard = terms.into_shard(year, docs.len(), chunk, fragments);
     shard.digest = shard.compute_digest();
-    shard
+    (shard, record_bytes)
 }
 
 /// Every term seen in a year with its growing postings. Chinese terms are looked up by their
@@ -253,31 +258,46 @@ fn offset(value: usize) -> u32 {
 }
 
 /// The fragment files: JSON arrays of consecutive docs, sized so that a file holds about
-/// [`FRAGMENT_FILE_BYTES`].
-fn fragment_files(docs: &[SearchDoc]) -> (usize, Vec<Vec<u8>>) {
-    let records: Vec<Vec<u8>> = docs
-        .iter()
-        .map(|doc| serde_json::to_vec(doc).unwrap_or_else(|_| b"{}".to_vec()))
-        .collect();
-    let total: usize = records.iter().map(Vec::len).sum();
-    let average = total.div_ceil(records.len().max(1)).max(1);
-    let chunk = (FRAGMENT_FILE_BYTES / average).clamp(CHUNK_MIN, CHUNK_MAX);
-    let files = records
-        .chunks(chunk)
-        .map(|group| {
-            let mut file = Vec::with_capacity(group.iter().map(|r| r.len() + 1).sum::<usize>() + 2);
-            file.push(b'[');
-            for (index, record) in group.iter().enumerate() {
-                if index > 0 {
-                    file.push(b',');
-                }
-                file.extend_from_slice(record);
-            }
-            file.push(b']');
-            file
-        })
-        .collect();
-    (chunk, files)
+/// [`FRAGMENT_FILE_BYTES`], and the length of each record.
+pub(super) fn fragment_files(docs: &[SearchDoc]) -> (usize, Vec<Vec<u8>>, Vec<usize>) {
+    let records: Vec<Vec<u8>> = docs.iter().map(record).collect();
+    let lengths: Vec<usize> = records.iter().map(Vec::len).collect();
+    let chunk = chunk_size(&lengths);
+    let mut records = records.into_iter();
+    let mut files = Vec::with_capacity(docs.len().div_ceil(chunk));
+    loop {
+        let group: Vec<Vec<u8>> = records.by_ref().take(chunk).collect();
+        if group.is_empty() {
+            break;
+        }
+        files.push(fragment_file(group));
+    }
+    (chunk, files, lengths)
+}
+
+/// One declaration's result fragment: its [`SearchDoc`] as JSON.
+pub(super) fn record(doc: &SearchDoc) -> Vec<u8> {
+    serde_json::to_vec(doc).unwrap_or_else(|_| b"{}".to_vec())
+}
+
+/// Declarations per fragment file, from the length of every record.
+pub(super) fn chunk_size(record_bytes: &[usize]) -> usize {
+    let total: usize = record_bytes.iter().sum();
+    let average = total.div_ceil(record_bytes.len().max(1)).max(1);
+    (FRAGMENT_FILE_BYTES / average).clamp(CHUNK_MIN, CHUNK_MAX)
+}
+
+/// One fragment file: the records as a JSON array.
+pub(super) fn fragment_file(records: impl IntoIterator<Item = Vec<u8>>) -> Vec<u8> {
+    let mut file = vec![b'['];
+    for (index, record) in records.into_iter().enumerate() {
+        if index > 0 {
+            file.push(b',');
+        }
+        file.extend_from_slice(&record);
+    }
+    file.push(b']');
+    file
 }
 
 #[cfg(test)]
