@@ -16,6 +16,7 @@
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -112,7 +113,8 @@ pub struct Prepared {
     /// The site folder (for the search index's cache of archived years).
     pub root: PathBuf,
     pub site: Site,
-    pub theme: Theme,
+    /// Shared, so that `serve` keeps it across content-only edits.
+    pub theme: Arc<Theme>,
     pub archives: Archives,
     pub render_options: RenderOptions,
     /// Files under `static/`: path in the output, path on disk.
@@ -135,6 +137,8 @@ pub struct Reuse<'a> {
     pub cache: &'a mut content::LoadCache,
     /// The last good model: a declaration it holds unchanged keeps its quality report.
     pub previous: Option<&'a Site>,
+    /// The templates, when only content changed since they were loaded.
+    pub theme: Option<Arc<Theme>>,
 }
 
 /// [`prepare`], reading only the content files that changed since the cache was filled, and
@@ -143,9 +147,13 @@ pub fn prepare_cached(
     options: &BuildOptions,
     reuse: Option<Reuse<'_>>,
 ) -> Result<Prepared, BuildError> {
-    let (cache, previous) = match reuse {
-        Some(Reuse { cache, previous }) => (Some(cache), previous),
-        None => (None, None),
+    let (cache, previous, kept_theme) = match reuse {
+        Some(Reuse {
+            cache,
+            previous,
+            theme,
+        }) => (Some(cache), previous, theme),
+        None => (None, None, None),
     };
     let mut timings = Timings::default();
     // First the archives: an archived year whose sources are as snapshotted is not loaded at
@@ -164,7 +172,13 @@ pub fn prepare_cached(
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(timings.time("validate", || validate::validate(&loaded.entries)));
     diagnostics.extend(problems);
-    let theme = match timings.time("templates", || render::load_theme(&options.root)) {
+    let theme = match kept_theme {
+        Some(theme) => Ok(theme),
+        None => timings.time("templates", || {
+            render::load_theme(&options.root).map(Arc::new)
+        }),
+    };
+    let theme = match theme {
         Ok(theme) => Some(theme),
         Err(problem) => {
             diagnostics.push(problem);

@@ -34,6 +34,7 @@ use crate::content::LoadCache;
 use crate::feeds::{FEED, SITEMAP};
 use crate::files::OutputFile;
 use crate::layout::MANIFEST;
+use crate::render::Theme;
 use crate::search::{SEARCH_DIR, ShardStore};
 use crate::sink::{self, Memory, Written};
 use crate::site::Site;
@@ -74,6 +75,8 @@ pub struct Update {
 pub struct Preview {
     options: BuildOptions,
     cache: LoadCache,
+    /// The templates as last loaded, dropped by any change outside `content/`.
+    theme: Option<Arc<Theme>>,
     kept: Option<Kept>,
 }
 
@@ -82,6 +85,7 @@ impl Preview {
         Preview {
             options,
             cache: LoadCache::default(),
+            theme: None,
             kept: None,
         }
     }
@@ -97,11 +101,16 @@ impl Preview {
         for path in changed {
             self.cache.forget(path);
         }
+        if !only_content {
+            self.theme = None;
+        }
         let reuse = Reuse {
             cache: &mut self.cache,
             previous: self.kept.as_ref().map(|kept| &kept.site),
+            theme: self.theme.clone(),
         };
         let prepared = build::prepare_cached(&self.options, Some(reuse))?;
+        self.theme = Some(Arc::clone(&prepared.theme));
         let archived: BTreeSet<u16> = prepared.render_options.archived.keys().copied().collect();
         let local = match &self.kept {
             Some(kept) if only_content && kept.archived == archived => {
@@ -186,9 +195,7 @@ impl Preview {
             let index = kept
                 .shards
                 .index_site(root, site, archives, Some(&touched.years));
-            for file in index {
-                put(&mut files, &mut kept.hashes, file);
-            }
+            replace_index(&mut files, &mut kept.hashes, index);
         });
         timings.time("feeds", || -> Result<(), BuildError> {
             // The sitemap lists what the build lists: everything but `static/`.
@@ -254,15 +261,12 @@ impl Preview {
     }
 }
 
-/// Whether an update drops the kept `path`: the files remade from the whole site (the search
-/// index, feed, sitemap and manifest, so a file they no longer have goes too) and everything
-/// in a folder the edit cleared.
+/// Whether an update drops the kept `path`: the files remade from the whole site (the feed,
+/// sitemap and manifest, so a file they no longer have goes too) and everything in a folder the
+/// edit cleared. The search index is replaced on its own ([`replace_index`]).
 fn cleared(path: &str, touched: &Touched) -> bool {
-    let remade = path.starts_with(SEARCH_DIR)
-        || path.starts_with(SITEMAP_DIR)
-        || path == FEED
-        || path == SITEMAP
-        || path == MANIFEST;
+    let remade =
+        path.starts_with(SITEMAP_DIR) || path == FEED || path == SITEMAP || path == MANIFEST;
     remade
         || touched
             .cleared
@@ -277,6 +281,23 @@ fn pending_paths(years: &BTreeSet<u16>) -> BTreeSet<String> {
         .flat_map(|year| crate::export::year_file_paths(*year))
         .chain(std::iter::once(MANIFEST.to_string()))
         .collect()
+}
+
+/// Replace the kept search index with `index`: a file it no longer has goes, and only a file
+/// whose bytes changed is stored and hashed again (an edit changes a few of the index's files).
+fn replace_index(files: &mut Files, hashes: &mut BTreeMap<String, String>, index: Vec<OutputFile>) {
+    let paths: BTreeSet<&str> = index.iter().map(|file| file.path.as_str()).collect();
+    let gone = |path: &String| path.starts_with(SEARCH_DIR) && !paths.contains(path.as_str());
+    files.retain(|path, _| !gone(path));
+    hashes.retain(|path, _| !gone(path));
+    for file in index {
+        let same = files
+            .get(&file.path)
+            .is_some_and(|kept| **kept == *file.bytes);
+        if !same || !hashes.contains_key(&file.path) {
+            put(files, hashes, file);
+        }
+    }
 }
 
 /// Add or replace one file and its hash.

@@ -40,7 +40,8 @@ fn assert_equivalent_with(
     change(&mut prepared);
     assert!(prepared.theme.preminified, "the built-in templates minify");
     let from_minified_templates = files(&prepared, scope);
-    prepared.theme = render::load_theme_with(&options.root, Minify::Pages).expect("theme");
+    prepared.theme =
+        std::sync::Arc::new(render::load_theme_with(&options.root, Minify::Pages).expect("theme"));
     assert!(!prepared.theme.preminified);
     let from_minified_pages = files(&prepared, scope);
     assert_eq!(

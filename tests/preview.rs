@@ -279,3 +279,47 @@ fn a_failed_edit_keeps_the_last_good_site_and_the_fix_is_incremental() {
     assert!(!update.full);
     assert_matches_once_finished(&site, &mut preview, &update, "2023", "the fix");
 }
+
+/// `serve` keeps the templates across content-only edits: only until a template changes. A
+/// broken template must keep failing the build after a later content edit, and a new template
+/// must be the one the next content edit renders with.
+#[test]
+fn content_edits_render_with_the_templates_as_they_are_now() {
+    let site = Site::new();
+    let mut preview = Preview::new(site.options());
+    preview
+        .update(&BTreeSet::new(), false)
+        .expect("first build");
+    let base = include_str!("../templates/base.html");
+    site.write("templates/base.html", "{% if %}");
+    let failed = preview.update(&changed(&["templates/base.html"]), false);
+    assert!(failed.is_err(), "a broken template fails the build");
+    let edit = redeclare(2023, 4, DEPARTMENTS[1], "179,550.00", None);
+    edit(&site);
+    let failed = preview.update(&changed(&["content/2023/p-04.toml"]), true);
+    assert!(
+        failed.is_err(),
+        "a content edit after a broken template still fails"
+    );
+
+    let marked = base.replacen("</body>", "<p>模板已更新</p></body>", 1);
+    assert_ne!(marked, base, "base.html has a </body>");
+    site.write("templates/base.html", &marked);
+    let update = preview
+        .update(&changed(&["templates/base.html"]), false)
+        .expect("the fixed template");
+    assert!(update.full);
+    assert_same_as_full_build(&site, &update, "the fixed template");
+    let edit = redeclare(2023, 5, DEPARTMENTS[2], "6,000.00", None);
+    edit(&site);
+    let update = preview
+        .update(&changed(&["content/2023/p-05.toml"]), true)
+        .expect("a content edit");
+    assert!(!update.full);
+    let page = update
+        .files
+        .get("2023/p-05/index.html")
+        .expect("the edited page");
+    assert!(String::from_utf8_lossy(page).contains("模板已更新"));
+    assert_matches_once_finished(&site, &mut preview, &update, "2023", "a content edit");
+}
