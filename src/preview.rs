@@ -6,13 +6,15 @@
 //! edit:
 //! 1. the content is loaded again through a [`LoadCache`], so only changed files are parsed, and
 //!    validated and aggregated as in every build ([`Reuse`]): an unchanged declaration is the
-//!    same shared allocation as before, and keeps its quality findings;
+//!    same shared allocation as before, and keeps its quality findings; the templates are kept
+//!    while only `content/` changes;
 //! 2. [`touched::between`] compares the new model with the kept one and names the pages and
 //!    years that changed; when the change is not local (templates, `site.toml`, `static/`, the
 //!    archive, a new department…) everything is rendered, exactly as before;
 //! 3. only those pages are rendered ([`Scope::Touched`]), the touched folders are cleared of
-//!    their old files, the touched years are indexed again and the index merged, and the feed
-//!    and sitemap are made from the kept paths. That is what the reload shows.
+//!    their old files, the touched years' search shards are patched for the declarations that
+//!    changed (`search::live`) and the index merged, and the feed and sitemap are made from the
+//!    kept paths. That is what the reload shows.
 //! 4. [`Preview::finish`] then makes the touched years' open data and `SHA256SUMS`, which
 //!    [`Update::pending`] names until then. The workbook of a year of 10,000 declarations takes
 //!    about a second, several times the rest of the update, and nobody looks at it between two
