@@ -54,41 +54,28 @@ impl LiveYear {
             docs: kept_docs,
             mut record_bytes,
         } = self;
-        let mut docs = Vec::with_capacity(year.declarations.len());
-        let mut before: Vec<(usize, SearchDoc)> = Vec::new();
-        let pairs = declarations.iter().zip(&year.declarations).zip(kept_docs);
-        for (doc, ((was, is), kept)) in pairs.enumerate() {
-            if Arc::ptr_eq(was, is) {
-                docs.push(kept);
-                continue;
-            }
-            let fresh = SearchDoc::from_declaration(is);
-            if fresh != kept {
-                before.push((doc, kept));
-            }
-            docs.push(fresh);
-        }
+        let (docs, before) = carry_over(&declarations, kept_docs, year);
         let complete = docs.len() == year.declarations.len() && record_bytes.len() == docs.len();
         if !complete || before.len() * PATCH_AT_MOST > docs.len() {
             return LiveYear::build(year, docs);
         }
-        for (doc, _) in &before {
-            if let (Some(bytes), Some(after)) = (record_bytes.get_mut(*doc), docs.get(*doc)) {
-                *bytes = shard::record(after).len();
-            }
+        let mut changed = Vec::with_capacity(before.len());
+        for (doc, was) in &before {
+            let (Some(after), Some(bytes), Ok(id)) = (
+                docs.get(*doc),
+                record_bytes.get_mut(*doc),
+                u32::try_from(*doc),
+            ) else {
+                continue;
+            };
+            *bytes = shard::record(after).len();
+            changed.push(Changed {
+                doc: id,
+                before: was,
+                after,
+            });
         }
-        let changed: Vec<Changed> = before
-            .iter()
-            .filter_map(|(doc, was)| {
-                Some(Changed {
-                    doc: u32::try_from(*doc).ok()?,
-                    before: was,
-                    after: docs.get(*doc)?,
-                })
-            })
-            .collect();
         let shard = patch(shard, &docs, &record_bytes, &changed);
-        drop(changed);
         let state = LiveYear {
             declarations: year.declarations.clone(),
             docs,
@@ -126,4 +113,29 @@ impl LiveYear {
         };
         (state, shard)
     }
+}
+
+/// The searched text of `year`'s declarations, which are on the same pages as `declarations`
+/// were: the kept text of every very allocation indexed last time, fresh text for the others.
+/// Also the kept text of each declaration whose searched text changed, by doc id.
+fn carry_over(
+    declarations: &[Arc<Declaration>],
+    kept_docs: Vec<SearchDoc>,
+    year: &Year,
+) -> (Vec<SearchDoc>, Vec<(usize, SearchDoc)>) {
+    let mut docs = Vec::with_capacity(year.declarations.len());
+    let mut before = Vec::new();
+    let pairs = declarations.iter().zip(&year.declarations).zip(kept_docs);
+    for (doc, ((was, is), kept)) in pairs.enumerate() {
+        if Arc::ptr_eq(was, is) {
+            docs.push(kept);
+            continue;
+        }
+        let fresh = SearchDoc::from_declaration(is);
+        if fresh != kept {
+            before.push((doc, kept));
+        }
+        docs.push(fresh);
+    }
+    (docs, before)
 }

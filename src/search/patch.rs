@@ -103,13 +103,7 @@ fn with_postings(shard: &YearShard, edits: &Edits) -> YearShard {
         while let Some(entry) = old.next_if(|entry| {
             (entry.hash, shard.term_text(entry)).cmp(&(*term_hash, text.as_str())) == Ordering::Less
         }) {
-            push_term(
-                &mut out,
-                entry.hash,
-                shard.term_text(entry),
-                entry.docs,
-                shard.term_postings(entry),
-            );
+            copy_term(&mut out, shard, entry);
         }
         let existing =
             old.next_if(|entry| entry.hash == *term_hash && shard.term_text(entry) == text);
@@ -122,15 +116,15 @@ fn with_postings(shard: &YearShard, edits: &Edits) -> YearShard {
         }
     }
     for entry in old {
-        push_term(
-            &mut out,
-            entry.hash,
-            shard.term_text(entry),
-            entry.docs,
-            shard.term_postings(entry),
-        );
+        copy_term(&mut out, shard, entry);
     }
     out
+}
+
+/// An untouched term, as it is in `shard`.
+fn copy_term(out: &mut YearShard, shard: &YearShard, entry: &TermEntry) {
+    let (text, postings) = (shard.term_text(entry), shard.term_postings(entry));
+    push_term(out, entry.hash, text, entry.docs, postings);
 }
 
 fn push_term(out: &mut YearShard, term_hash: u32, text: &str, docs: u32, postings: &[u8]) {
@@ -167,7 +161,7 @@ fn edited_postings(before: &[u8], edits: &[(u32, Option<bool>)]) -> (u32, Vec<u8
     for (doc, in_name) in &entries {
         push_varint(
             &mut postings,
-            (u64::from(doc - previous) << 1) | u64::from(*in_name),
+            (u64::from(doc.saturating_sub(previous)) << 1) | u64::from(*in_name),
         );
         previous = *doc;
     }
