@@ -189,7 +189,7 @@ fn patched_fragments(
             .get(start..(start + chunk).min(docs.len()))
             .unwrap_or_default();
         if let Some(slot) = files.get_mut(file) {
-            *slot = shard::fragment_file(group.iter().map(shard::record));
+            *slot = shard::fragment_file(&group.iter().map(shard::record).collect::<Vec<_>>());
         }
     }
     (offset(chunk), files)

@@ -263,15 +263,7 @@ pub(super) fn fragment_files(docs: &[SearchDoc]) -> (usize, Vec<Vec<u8>>, Vec<us
     let records: Vec<Vec<u8>> = docs.iter().map(record).collect();
     let lengths: Vec<usize> = records.iter().map(Vec::len).collect();
     let chunk = chunk_size(&lengths);
-    let mut records = records.into_iter();
-    let mut files = Vec::with_capacity(docs.len().div_ceil(chunk));
-    loop {
-        let group: Vec<Vec<u8>> = records.by_ref().take(chunk).collect();
-        if group.is_empty() {
-            break;
-        }
-        files.push(fragment_file(group));
-    }
+    let files = records.chunks(chunk).map(fragment_file).collect();
     (chunk, files, lengths)
 }
 
@@ -288,13 +280,15 @@ pub(super) fn chunk_size(record_bytes: &[usize]) -> usize {
 }
 
 /// One fragment file: the records as a JSON array.
-pub(super) fn fragment_file(records: impl IntoIterator<Item = Vec<u8>>) -> Vec<u8> {
-    let mut file = vec![b'['];
-    for (index, record) in records.into_iter().enumerate() {
+pub(super) fn fragment_file(records: &[Vec<u8>]) -> Vec<u8> {
+    let size = records.iter().map(|record| record.len() + 1).sum::<usize>() + 2;
+    let mut file = Vec::with_capacity(size);
+    file.push(b'[');
+    for (index, record) in records.iter().enumerate() {
         if index > 0 {
             file.push(b',');
         }
-        file.extend_from_slice(&record);
+        file.extend_from_slice(record);
     }
     file.push(b']');
     file
