@@ -90,6 +90,15 @@ fn files_of(files: &Files) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// A preview of `site` after its first build.
+fn previewed(site: &Site) -> Preview {
+    let mut preview = Preview::new(site.options());
+    preview
+        .update(&BTreeSet::new(), false)
+        .expect("first build");
+    preview
+}
+
 fn changed(paths: &[&str]) -> BTreeSet<PathBuf> {
     paths.iter().map(PathBuf::from).collect()
 }
@@ -237,10 +246,7 @@ fn every_kind_of_edit_gives_what_a_full_build_gives() {
 #[test]
 fn a_new_department_or_a_template_renders_everything_and_still_matches() {
     let site = Site::new();
-    let mut preview = Preview::new(site.options());
-    preview
-        .update(&BTreeSet::new(), false)
-        .expect("first build");
+    let mut preview = previewed(&site);
     site.write(
         "content/2023/p-03.toml",
         &declaration(2023, 3, "上海市新设的部门", "100.00"),
@@ -259,10 +265,7 @@ fn a_new_department_or_a_template_renders_everything_and_still_matches() {
 #[test]
 fn a_failed_edit_keeps_the_last_good_site_and_the_fix_is_incremental() {
     let site = Site::new();
-    let mut preview = Preview::new(site.options());
-    preview
-        .update(&BTreeSet::new(), false)
-        .expect("first build");
+    let mut preview = previewed(&site);
     site.write(
         "content/2023/p-02.toml",
         "name = \"坏的\"\nyear = 2023\n[funding\n",
@@ -286,10 +289,7 @@ fn a_failed_edit_keeps_the_last_good_site_and_the_fix_is_incremental() {
 #[test]
 fn content_edits_render_with_the_templates_as_they_are_now() {
     let site = Site::new();
-    let mut preview = Preview::new(site.options());
-    preview
-        .update(&BTreeSet::new(), false)
-        .expect("first build");
+    let mut preview = previewed(&site);
     let base = include_str!("../templates/base.html");
     site.write("templates/base.html", "{% if %}");
     let failed = preview.update(&changed(&["templates/base.html"]), false);

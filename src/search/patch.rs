@@ -204,17 +204,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-
-    fn doc(slug: &str, name: &str, goal: &str, indicators: &[&str]) -> SearchDoc {
-        SearchDoc {
-            slug: slug.into(),
-            name: name.into(),
-            department: "上海市科学技术协会".into(),
-            implementer: String::new(),
-            goals: [String::new(), goal.into()],
-            indicators: indicators.iter().map(|text| text.to_string()).collect(),
-        }
-    }
+    use crate::search::shard::tests::doc;
 
     /// Patch `docs` into `edited` at the positions that differ, and build `edited` outright.
     fn patched_and_built(docs: &[SearchDoc], edited: &[SearchDoc]) -> (YearShard, YearShard) {

@@ -295,7 +295,7 @@ pub(super) fn fragment_file(records: &[Vec<u8>]) -> Vec<u8> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::search::encoding::read_varint;
 
