@@ -27,12 +27,7 @@ pub struct LiveYear {
 impl LiveYear {
     /// Index `year` from its declarations.
     pub fn index(year: &Year) -> (LiveYear, YearShard) {
-        let docs: Vec<SearchDoc> = year
-            .declarations
-            .iter()
-            .map(|declaration| SearchDoc::from_declaration(declaration))
-            .collect();
-        LiveYear::build(year, docs)
+        LiveYear::build(year, super::year_docs(year))
     }
 
     /// Index `year` again, given this state and the `shard` it gave. An unchanged declaration

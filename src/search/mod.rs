@@ -60,12 +60,15 @@ pub const FORMAT_VERSION: u32 = 1;
 
 /// The shard of a live year, from the model.
 pub fn year_shard(year: &Year) -> YearShard {
-    let docs: Vec<SearchDoc> = year
-        .declarations
+    shard::build(year.year, &year_docs(year))
+}
+
+/// The searched text of a live year's declarations, in page order.
+fn year_docs(year: &Year) -> Vec<SearchDoc> {
+    year.declarations
         .iter()
         .map(|declaration| SearchDoc::from_declaration(declaration))
-        .collect();
-    shard::build(year.year, &docs)
+        .collect()
 }
 
 /// The shard of an archived year, from its files: `(path, bytes)` with paths relative to the
