@@ -12,29 +12,30 @@
 //! 3. [`build`] writes through the output's staging folder and swaps it in only at the end;
 //!    `check` discards the files, `serve` and `snapshot` keep them in memory
 //!    ([`render_to_memory`]). All four share the same two steps.
+//!
+//! The parallel jobs of step 2 are in `build/jobs.rs`; the files made from the list of written
+//! ones (feeds, `static/`, manifest) in `build/site_files.rs`.
 
-use std::collections::HashSet;
-use std::fs;
+mod jobs;
+mod site_files;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
-use walkdir::WalkDir;
-
-use crate::archive::{self, ArchivedYear, Archives};
+use crate::archive::{self, Archives};
 use crate::content::{self, normalize_base_url};
-use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::files::OutputFile;
-use crate::layout::{MANIFEST, STATIC_DIR};
 use crate::output::{self, Staging};
-use crate::render::{self, Page, RenderOptions, Renderer, Theme};
+use crate::render::{self, RenderOptions, Renderer, Theme};
 use crate::search::ShardStore;
 use crate::sink::{self, Discard, Memory, Sink, Written};
 use crate::site::{self, Site};
 use crate::touched::Touched;
 use crate::validate;
+use site_files::{copy_static, list_static};
+pub(crate) use site_files::{feeds, manifest_of};
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -256,43 +257,6 @@ pub enum Scope<'t> {
     Touched(&'t Touched),
 }
 
-/// One unit of parallel work in [`produce`]; each makes one or a few files.
-enum Job<'a> {
-    YearData(&'a site::Year),
-    Archived(&'a ArchivedYear),
-    Page(Page<'a>),
-    Assets,
-}
-
-/// CPU time spent per kind of job, summed over threads.
-#[derive(Default)]
-struct CpuTime {
-    pages: AtomicU64,
-    data: AtomicU64,
-    archives: AtomicU64,
-}
-
-impl CpuTime {
-    fn add(&self, job: &Job, took: Duration) {
-        let counter = match job {
-            Job::Page(_) | Job::Assets => &self.pages,
-            Job::YearData(_) => &self.data,
-            Job::Archived(_) => &self.archives,
-        };
-        let nanos = u64::try_from(took.as_nanos()).unwrap_or(u64::MAX);
-        counter.fetch_add(nanos, Ordering::Relaxed);
-    }
-
-    fn record(&self, timings: &mut Timings) {
-        let read = |counter: &AtomicU64| Duration::from_nanos(counter.load(Ordering::Relaxed));
-        timings.0.push(("  render cpu", read(&self.pages)));
-        timings.0.push(("  open data cpu", read(&self.data)));
-        timings
-            .0
-            .push(("  archived years cpu", read(&self.archives)));
-    }
-}
-
 /// Render and hand over every file of `scope`, in parallel, keeping only paths and hashes.
 pub fn produce(prepared: &Prepared, scope: Scope, sink: &dyn Sink) -> Result<Produced, BuildError> {
     produce_keeping(prepared, scope, sink, None)
@@ -319,12 +283,7 @@ pub fn produce_keeping(
     } = prepared;
     let mut timings = timings.clone();
     let renderer = Renderer::new(site, theme, render_options);
-    let jobs = jobs(site, archives, &renderer, scope);
-    let cpu = CpuTime::default();
-    let mut written = timings.time("pages and data", || {
-        run_jobs(&jobs, site, &renderer, sink, &cpu)
-    })?;
-    cpu.record(&mut timings);
+    let mut written = jobs::run(site, archives, &renderer, scope, sink, &mut timings)?;
     if matches!(scope, Scope::Site) {
         // After the archived years were copied, and so checked against their manifests.
         let index = timings.time("search", || match shards {
@@ -349,99 +308,7 @@ pub fn produce_keeping(
     })
 }
 
-fn jobs<'a>(
-    site: &'a Site,
-    archives: &'a Archives,
-    renderer: &Renderer<'a>,
-    scope: Scope,
-) -> Vec<Job<'a>> {
-    let data_in_scope = |year: u16| match scope {
-        Scope::Site => true,
-        Scope::Year(only) => year == only,
-        Scope::Touched(_) => false,
-    };
-    let live = |year: &&site::Year| data_in_scope(year.year) && !renderer.is_archived(year.year);
-    let mut jobs: Vec<Job> = site.years.iter().filter(live).map(Job::YearData).collect();
-    if matches!(scope, Scope::Site) {
-        jobs.extend(archives.years.iter().map(Job::Archived));
-    }
-    if !matches!(scope, Scope::Touched(_)) {
-        jobs.push(Job::Assets);
-    }
-    let pages = renderer.pages().into_iter();
-    jobs.extend(
-        pages
-            .filter(|page| match scope {
-                Scope::Site => true,
-                Scope::Year(year) => page.year() == Some(year),
-                Scope::Touched(touched) => touched.covers(page),
-            })
-            .map(Job::Page),
-    );
-    jobs
-}
-
-fn run_jobs(
-    jobs: &[Job],
-    site: &Site,
-    renderer: &Renderer,
-    sink: &dyn Sink,
-    cpu: &CpuTime,
-) -> Result<Vec<Written>, BuildError> {
-    let results: Vec<Result<Vec<Written>, BuildError>> = jobs
-        .par_iter()
-        .map(|job| {
-            let started = Instant::now();
-            let result = run_job(job, site, renderer, sink);
-            cpu.add(job, started.elapsed());
-            result
-        })
-        .collect();
-    let mut written = Vec::with_capacity(results.len());
-    let mut problems = Diagnostics::new();
-    let mut page_failures = Vec::new();
-    for (job, result) in jobs.iter().zip(results) {
-        match (job, result) {
-            (_, Ok(files)) => written.extend(files),
-            (Job::Page(page), Err(BuildError::Invalid(found))) => {
-                let path = page.path();
-                page_failures.extend(found.iter().map(|problem| (path.clone(), problem.clone())));
-            }
-            (_, Err(BuildError::Invalid(found))) => problems.extend(found.iter().cloned()),
-            (_, Err(other)) => return Err(other),
-        }
-    }
-    problems.extend(render::errors::collapse_repeats(page_failures));
-    if problems.is_empty() {
-        Ok(written)
-    } else {
-        Err(BuildError::Invalid(problems.sorted()))
-    }
-}
-
-fn run_job(
-    job: &Job,
-    site: &Site,
-    renderer: &Renderer,
-    sink: &dyn Sink,
-) -> Result<Vec<Written>, BuildError> {
-    match job {
-        Job::Page(page) => Ok(vec![sink::emit(sink, renderer.render(page)?)?]),
-        Job::YearData(year) => emit_all(sink, crate::export::year_files(&site.config, year)?),
-        Job::Assets => emit_all(sink, renderer.assets()),
-        Job::Archived(archived) => {
-            archive::copy::publish(archived, sink).map_err(|err| match err {
-                archive::copy::CopyError::Invalid(problems) => {
-                    let mut diagnostics = Diagnostics::new();
-                    diagnostics.extend(problems);
-                    BuildError::Invalid(diagnostics)
-                }
-                archive::copy::CopyError::Output(err) => BuildError::Output(err),
-            })
-        }
-    }
-}
-
+/// Hand every file to `sink`, keeping their manifest lines.
 pub(crate) fn emit_all(
     sink: &dyn Sink,
     files: Vec<OutputFile>,
@@ -450,41 +317,6 @@ pub(crate) fn emit_all(
         .into_iter()
         .map(|file| sink::emit(sink, file).map_err(BuildError::from))
         .collect()
-}
-
-/// `feed.xml` and the sitemap of every written page (archived years included, as published).
-pub(crate) fn feeds(
-    site: &Site,
-    archives: &Archives,
-    written: &[Written],
-) -> Result<Vec<OutputFile>, BuildError> {
-    let failed = |path: &str| {
-        let path = path.to_string();
-        move |err: std::io::Error| Diagnostic::error(&path, "", format!("cannot write: {err}"))
-    };
-    let amendments = archives.amendments();
-    let feed = crate::feeds::feed_with_amendments(site, &amendments);
-    let mut files = vec![feed.map_err(failed(crate::feeds::FEED))?];
-    let paths = written.iter().map(|file| file.path.as_str());
-    files.extend(
-        crate::feeds::sitemaps(&site.config, paths).map_err(failed(crate::feeds::SITEMAP))?,
-    );
-    Ok(files)
-}
-
-/// `SHA256SUMS` from the (sorted) hashes of every written file.
-pub(crate) fn manifest_of(written: &[Written]) -> OutputFile {
-    let mut text = String::with_capacity(written.len() * 100);
-    for file in written {
-        text.push_str(&file.sha256);
-        text.push_str("  ");
-        text.push_str(&file.path);
-        text.push('\n');
-    }
-    OutputFile {
-        path: MANIFEST.to_string(),
-        bytes: text.into_bytes(),
-    }
 }
 
 /// Load, validate and render everything, keeping the files in memory (`serve`, tests).
@@ -542,61 +374,4 @@ impl Rendered {
             declarations: produced.declarations,
         }
     }
-}
-
-/// Every file under `static/`, by output path, in path order.
-fn list_static(root: &Path) -> Result<Vec<(String, PathBuf)>, Diagnostic> {
-    let folder = root.join(STATIC_DIR);
-    let mut files = Vec::new();
-    if !folder.is_dir() {
-        return Ok(files);
-    }
-    for entry in WalkDir::new(&folder).sort_by_file_name() {
-        let entry = entry
-            .map_err(|err| Diagnostic::error(STATIC_DIR, "", format!("cannot read: {err}")))?;
-        if entry.file_type().is_file() {
-            let relative = entry.path().strip_prefix(&folder).unwrap_or(entry.path());
-            files.push((display_path(relative), entry.path().to_path_buf()));
-        }
-    }
-    Ok(files)
-}
-
-/// Copy `static/` verbatim; a file that would replace a generated one (or the manifest) is an
-/// error naming it.
-fn copy_static(
-    statics: &[(String, PathBuf)],
-    written: &[Written],
-    sink: &dyn Sink,
-) -> Result<Vec<Written>, BuildError> {
-    let generated: HashSet<&str> = written.iter().map(|file| file.path.as_str()).collect();
-    let mut clashes = Diagnostics::new();
-    for (path, _) in statics {
-        if generated.contains(path.as_str()) || path == MANIFEST {
-            clashes.push(Diagnostic::error(
-                Path::new(STATIC_DIR).join(path),
-                "",
-                format!("would replace the generated {path}; rename or remove it"),
-            ));
-        }
-    }
-    if !clashes.is_empty() {
-        return Err(BuildError::Invalid(clashes));
-    }
-    let mut copied = Vec::with_capacity(statics.len());
-    for (path, on_disk) in statics {
-        let bytes = fs::read(on_disk).map_err(|err| {
-            Diagnostic::error(
-                Path::new(STATIC_DIR).join(path),
-                "",
-                format!("cannot read: {err}"),
-            )
-        })?;
-        let file = OutputFile {
-            path: path.clone(),
-            bytes,
-        };
-        copied.push(sink::emit(sink, file)?);
-    }
-    Ok(copied)
 }

@@ -1,0 +1,163 @@
+//! The parallel part of [`super::produce`]: every page, each live year's open data, each
+//! archived year and the assets, as independent jobs on rayon's pool. Each job hands its files
+//! to the sink as it makes them and returns only their paths and hashes.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use super::{BuildError, Scope, Timings, emit_all};
+use crate::archive::{self, ArchivedYear, Archives};
+use crate::diagnostics::Diagnostics;
+use crate::render::{self, Page, Renderer};
+use crate::sink::{self, Sink, Written};
+use crate::site::{self, Site};
+
+/// Run every job of `scope`, timing the whole ("pages and data") and each kind's CPU time.
+pub(super) fn run(
+    site: &Site,
+    archives: &Archives,
+    renderer: &Renderer,
+    scope: Scope,
+    sink: &dyn Sink,
+    timings: &mut Timings,
+) -> Result<Vec<Written>, BuildError> {
+    let jobs = jobs(site, archives, renderer, scope);
+    let cpu = CpuTime::default();
+    let written = timings.time("pages and data", || {
+        run_jobs(&jobs, site, renderer, sink, &cpu)
+    })?;
+    cpu.record(timings);
+    Ok(written)
+}
+
+/// One unit of parallel work in [`produce`]; each makes one or a few files.
+enum Job<'a> {
+    YearData(&'a site::Year),
+    Archived(&'a ArchivedYear),
+    Page(Page<'a>),
+    Assets,
+}
+
+/// CPU time spent per kind of job, summed over threads.
+#[derive(Default)]
+struct CpuTime {
+    pages: AtomicU64,
+    data: AtomicU64,
+    archives: AtomicU64,
+}
+
+impl CpuTime {
+    fn add(&self, job: &Job, took: Duration) {
+        let counter = match job {
+            Job::Page(_) | Job::Assets => &self.pages,
+            Job::YearData(_) => &self.data,
+            Job::Archived(_) => &self.archives,
+        };
+        let nanos = u64::try_from(took.as_nanos()).unwrap_or(u64::MAX);
+        counter.fetch_add(nanos, Ordering::Relaxed);
+    }
+
+    fn record(&self, timings: &mut Timings) {
+        let read = |counter: &AtomicU64| Duration::from_nanos(counter.load(Ordering::Relaxed));
+        timings.0.push(("  render cpu", read(&self.pages)));
+        timings.0.push(("  open data cpu", read(&self.data)));
+        timings
+            .0
+            .push(("  archived years cpu", read(&self.archives)));
+    }
+}
+
+fn jobs<'a>(
+    site: &'a Site,
+    archives: &'a Archives,
+    renderer: &Renderer<'a>,
+    scope: Scope,
+) -> Vec<Job<'a>> {
+    let data_in_scope = |year: u16| match scope {
+        Scope::Site => true,
+        Scope::Year(only) => year == only,
+        Scope::Touched(_) => false,
+    };
+    let live = |year: &&site::Year| data_in_scope(year.year) && !renderer.is_archived(year.year);
+    let mut jobs: Vec<Job> = site.years.iter().filter(live).map(Job::YearData).collect();
+    if matches!(scope, Scope::Site) {
+        jobs.extend(archives.years.iter().map(Job::Archived));
+    }
+    if !matches!(scope, Scope::Touched(_)) {
+        jobs.push(Job::Assets);
+    }
+    let pages = renderer.pages().into_iter();
+    jobs.extend(
+        pages
+            .filter(|page| match scope {
+                Scope::Site => true,
+                Scope::Year(year) => page.year() == Some(year),
+                Scope::Touched(touched) => touched.covers(page),
+            })
+            .map(Job::Page),
+    );
+    jobs
+}
+
+fn run_jobs(
+    jobs: &[Job],
+    site: &Site,
+    renderer: &Renderer,
+    sink: &dyn Sink,
+    cpu: &CpuTime,
+) -> Result<Vec<Written>, BuildError> {
+    let results: Vec<Result<Vec<Written>, BuildError>> = jobs
+        .par_iter()
+        .map(|job| {
+            let started = Instant::now();
+            let result = run_job(job, site, renderer, sink);
+            cpu.add(job, started.elapsed());
+            result
+        })
+        .collect();
+    let mut written = Vec::with_capacity(results.len());
+    let mut problems = Diagnostics::new();
+    let mut page_failures = Vec::new();
+    for (job, result) in jobs.iter().zip(results) {
+        match (job, result) {
+            (_, Ok(files)) => written.extend(files),
+            (Job::Page(page), Err(BuildError::Invalid(found))) => {
+                let path = page.path();
+                page_failures.extend(found.iter().map(|problem| (path.clone(), problem.clone())));
+            }
+            (_, Err(BuildError::Invalid(found))) => problems.extend(found.iter().cloned()),
+            (_, Err(other)) => return Err(other),
+        }
+    }
+    problems.extend(render::errors::collapse_repeats(page_failures));
+    if problems.is_empty() {
+        Ok(written)
+    } else {
+        Err(BuildError::Invalid(problems.sorted()))
+    }
+}
+
+fn run_job(
+    job: &Job,
+    site: &Site,
+    renderer: &Renderer,
+    sink: &dyn Sink,
+) -> Result<Vec<Written>, BuildError> {
+    match job {
+        Job::Page(page) => Ok(vec![sink::emit(sink, renderer.render(page)?)?]),
+        Job::YearData(year) => emit_all(sink, crate::export::year_files(&site.config, year)?),
+        Job::Assets => emit_all(sink, renderer.assets()),
+        Job::Archived(archived) => {
+            archive::copy::publish(archived, sink).map_err(|err| match err {
+                archive::copy::CopyError::Invalid(problems) => {
+                    let mut diagnostics = Diagnostics::new();
+                    diagnostics.extend(problems);
+                    BuildError::Invalid(diagnostics)
+                }
+                archive::copy::CopyError::Output(err) => BuildError::Output(err),
+            })
+        }
+    }
+}
