@@ -6,7 +6,7 @@
 use super::fields::{Fields, quote};
 use super::goals::{Goals, is_goal_header, parse_goals};
 use super::grid::{At, Flow, Row, normalize};
-use super::indicators::{End, Header, Indicator, is_indicator_header, parse_indicators};
+use super::indicators::{End, Header, Indicator, Table, is_indicator_header, parse_indicators};
 use super::labels::{Field, has_glued_label, is_year_line, year_in};
 use super::locate::{Kind, Region};
 use super::wrapped;
@@ -90,52 +90,21 @@ pub(crate) fn parse_form(
     let mut problems = Problems::default();
     let (year, rows) = year_and_rows(region, rows, &mut problems);
 
-    let goal_header = rows.iter().position(is_goal_header);
-    let after_goals = goal_header.map_or(0, |index| index + 1);
-    let indicator_header = rows
-        .iter()
-        .skip(after_goals)
-        .position(is_indicator_header)
-        .map(|index| index + after_goals);
+    let (goal_header, indicator_header) = section_starts(&rows);
     let header_end = goal_header.or(indicator_header).unwrap_or(rows.len());
     let header_rows = rows.get(..header_end).unwrap_or_default();
     let fields = Fields::scan(header_rows);
     let name = fields.optional(Field::Name).ok().flatten();
-    let fail = |errors| {
+    let refuse = |error| {
         Err(FormFailure {
             name: name.clone(),
-            errors,
+            errors: vec![error],
         })
     };
-
-    if region.kind == Kind::SelfEvaluation {
-        return fail(vec![(
-            region.at,
-            format!(
-                "{} is a self-evaluation form (自评表), which reports results, not targets; import the 绩效目标申报表 instead",
-                quote(&region.title)
-            ),
-        )]);
-    }
-    if let Some(damage) = damage(&rows, &fields) {
-        return fail(vec![damage]);
-    }
-    let header = indicator_header
-        .and_then(|index| rows.get(index))
-        .map(Header::read)
-        .unwrap_or_default();
-    if !header.self_evaluation.is_empty() {
-        let at = indicator_header
-            .and_then(|index| rows.get(index))
-            .map_or(region.at, |row| row.at);
-        return fail(vec![(
-            at,
-            format!(
-                "this is a self-evaluation form (自评表): its indicator table has the columns {}, which report results, not targets; import the 绩效目标申报表 instead",
-                header.self_evaluation.join(", ")
-            ),
-        )]);
-    }
+    let header = match checked_header(region, &rows, &fields, indicator_header) {
+        Ok(header) => header,
+        Err(error) => return refuse(error),
+    };
     let table = indicator_header
         .map(|index| parse_indicators(&header, rows.get(index + 1..).unwrap_or_default()));
     let annual_value = fields.optional(Field::Annual).ok().flatten();
@@ -145,10 +114,7 @@ pub(crate) fn parse_form(
             .as_ref()
             .is_none_or(|table| table.indicators.is_empty())
     {
-        return fail(vec![(
-            region.at,
-            "a blank template: no 项目名称, no 年度资金申请总额 and no indicators are filled in; fill in the form or leave it out".to_string(),
-        )]);
+        return refuse((region.at, BLANK_TEMPLATE.to_string()));
     }
 
     let name = problems.take(fields.required(Field::Name, region.at));
@@ -168,18 +134,12 @@ pub(crate) fn parse_form(
     let appropriation = optional(Field::Appropriation);
     let carryover = optional(Field::Carryover);
     let other = optional(Field::Other);
-    for (field, date) in [(Field::Start, &start), (Field::End, &end)] {
-        if let Some(date) = date.as_deref().filter(|date| !is_date(date)) {
-            problems.0.push((
-                fields.line_of(field).unwrap_or(region.at),
-                format!(
-                    "{} is {}, not a date written YYYY-MM-DD; write it like 2023-01-01",
-                    field.label(),
-                    quote(date)
-                ),
-            ));
-        }
-    }
+    date_problems(
+        &fields,
+        [(Field::Start, &start), (Field::End, &end)],
+        region.at,
+        &mut problems,
+    );
     let (department, department_code) = match department {
         Some(department) => {
             let (code, name) = split_code(&department);
@@ -198,14 +158,7 @@ pub(crate) fn parse_form(
             (Field::Carryover, &carryover),
             (Field::Other, &other),
         ];
-        for (field, value) in amounts {
-            if let Some(Err(problem)) = value.as_deref().map(|text| amount_from_text(text, unit)) {
-                problems.0.push((
-                    fields.line_of(field).unwrap_or(region.at),
-                    format!("{}: {problem}", field.label()),
-                ));
-            }
-        }
+        amount_problems(&fields, amounts, unit, region.at, &mut problems);
     }
 
     let goals = match goal_header {
@@ -217,54 +170,7 @@ pub(crate) fn parse_form(
         None => Goals::default(),
     };
     let shown_name = name.clone().unwrap_or_else(|| "this form".to_string());
-    let indicators = match table {
-        Some(table) => {
-            let cut = table.end == End::RegionEnd
-                && !table.indicators.iter().any(|i| i.level1 == "效益指标");
-            let last = table.last.unwrap_or(region.at);
-            if cut && table.errors.iter().all(|(at, _)| *at != last) {
-                problems.0.push((
-                    last,
-                    format!(
-                        "the indicator table of {shown_name} ends after {} row(s) without any 效益指标; the form is cut off: import the complete form",
-                        table.indicators.len()
-                    ),
-                ));
-            } else if table.end == End::RegionEnd
-                && let Some(error) = table.errors.iter().find(|(at, _)| *at == last)
-            {
-                problems.0.push((
-                    last,
-                    format!(
-                        "the indicator table of {shown_name} ends in an incomplete row after {} row(s); the form is cut off: import the complete form ({})",
-                        table.indicators.len(),
-                        error.1
-                    ),
-                ));
-            }
-            problems.0.extend(
-                table
-                    .errors
-                    .into_iter()
-                    .filter(|(at, _)| table.end != End::RegionEnd || *at != last),
-            );
-            notes.extend(table.notes);
-            if let End::Closed(at) = table.end {
-                notes.push(format!("the indicator table ends before line/row {}; the text after it is not part of the form", at.line));
-            }
-            table.indicators
-        }
-        None => {
-            let last = rows.last().map_or(region.at, |row| row.at);
-            problems.0.push((
-                last,
-                format!(
-                    "no indicator table: {shown_name} ends here without the 绩效指标 table (the header row 一级指标 二级指标 三级指标 指标值); the form is cut off, or its table lacks that header"
-                ),
-            ));
-            Vec::new()
-        }
-    };
+    let indicators = indicators_of(table, region, &rows, &shown_name, &mut problems, &mut notes);
 
     match (year, name, department, annual, unit) {
         (Some(year), Some(name), Some(department), Some(annual), Some(unit))
@@ -300,6 +206,141 @@ pub(crate) fn parse_form(
             let mut errors = problems.0;
             errors.sort_by_key(|(at, _)| *at);
             Err(FormFailure { name, errors })
+        }
+    }
+}
+
+/// Where the goals and the indicator table start (row indexes), if they do. The table's header
+/// is looked for after the goals' only.
+fn section_starts(rows: &[Row]) -> (Option<usize>, Option<usize>) {
+    let goal_header = rows.iter().position(is_goal_header);
+    let after_goals = goal_header.map_or(0, |index| index + 1);
+    let indicator_header = rows
+        .iter()
+        .skip(after_goals)
+        .position(is_indicator_header)
+        .map(|index| index + after_goals);
+    (goal_header, indicator_header)
+}
+
+/// Why a form with nothing filled in is refused.
+const BLANK_TEMPLATE: &str = "a blank template: no 项目名称, no 年度资金申请总额 and no indicators are filled in; fill in the form or leave it out";
+
+/// The indicator table's header, unless the form is not one to import: a self-evaluation form
+/// (by its title, or by its table's columns) or damaged text.
+fn checked_header(
+    region: &Region,
+    rows: &[Row],
+    fields: &Fields,
+    indicator_header: Option<usize>,
+) -> Result<Header, (At, String)> {
+    if region.kind == Kind::SelfEvaluation {
+        let message = format!(
+            "{} is a self-evaluation form (自评表), which reports results, not targets; import the 绩效目标申报表 instead",
+            quote(&region.title)
+        );
+        return Err((region.at, message));
+    }
+    if let Some(damage) = damage(rows, fields) {
+        return Err(damage);
+    }
+    let header_row = indicator_header.and_then(|index| rows.get(index));
+    let header = header_row.map(Header::read).unwrap_or_default();
+    if !header.self_evaluation.is_empty() {
+        let message = format!(
+            "this is a self-evaluation form (自评表): its indicator table has the columns {}, which report results, not targets; import the 绩效目标申报表 instead",
+            header.self_evaluation.join(", ")
+        );
+        return Err((header_row.map_or(region.at, |row| row.at), message));
+    }
+    Ok(header)
+}
+
+/// The indicators of the form's table, with the problems of its rows and of where it ends: a
+/// table that runs out without any 效益指标, or in an incomplete row, is a form cut off.
+fn indicators_of(
+    table: Option<Table>,
+    region: &Region,
+    rows: &[Row],
+    shown_name: &str,
+    problems: &mut Problems,
+    notes: &mut Vec<String>,
+) -> Vec<Indicator> {
+    let Some(table) = table else {
+        let last = rows.last().map_or(region.at, |row| row.at);
+        let message = format!(
+            "no indicator table: {shown_name} ends here without the 绩效指标 table (the header row 一级指标 二级指标 三级指标 指标值); the form is cut off, or its table lacks that header"
+        );
+        problems.0.push((last, message));
+        return Vec::new();
+    };
+    let ran_out = table.end == End::RegionEnd;
+    let cut = ran_out && !table.indicators.iter().any(|i| i.level1 == "效益指标");
+    let last = table.last.unwrap_or(region.at);
+    let rows_read = table.indicators.len();
+    if cut && table.errors.iter().all(|(at, _)| *at != last) {
+        let message = format!(
+            "the indicator table of {shown_name} ends after {rows_read} row(s) without any 效益指标; the form is cut off: import the complete form"
+        );
+        problems.0.push((last, message));
+    } else if ran_out && let Some(error) = table.errors.iter().find(|(at, _)| *at == last) {
+        let message = format!(
+            "the indicator table of {shown_name} ends in an incomplete row after {rows_read} row(s); the form is cut off: import the complete form ({})",
+            error.1
+        );
+        problems.0.push((last, message));
+    }
+    problems.0.extend(
+        table
+            .errors
+            .into_iter()
+            .filter(|(at, _)| !ran_out || *at != last),
+    );
+    notes.extend(table.notes);
+    if let End::Closed(at) = table.end {
+        notes.push(format!(
+            "the indicator table ends before line/row {}; the text after it is not part of the form",
+            at.line
+        ));
+    }
+    table.indicators
+}
+
+/// A start or end date not written `YYYY-MM-DD` is a problem at its line.
+fn date_problems(
+    fields: &Fields,
+    dates: [(Field, &Option<String>); 2],
+    form_at: At,
+    problems: &mut Problems,
+) {
+    for (field, date) in dates {
+        if let Some(date) = date.as_deref().filter(|date| !is_date(date)) {
+            problems.0.push((
+                fields.line_of(field).unwrap_or(form_at),
+                format!(
+                    "{} is {}, not a date written YYYY-MM-DD; write it like 2023-01-01",
+                    field.label(),
+                    quote(date)
+                ),
+            ));
+        }
+    }
+}
+
+/// An amount that is not a number in the form's unit is a problem at its line.
+fn amount_problems(
+    fields: &Fields,
+    amounts: [(Field, &Option<String>); 7],
+    unit: Unit,
+    form_at: At,
+    problems: &mut Problems,
+) {
+    for (field, value) in amounts {
+        if let Some(Err(problem)) = value.as_deref().map(|text| amount_from_text(text, unit)) {
+            problems.0.push((
+                fields.line_of(field).unwrap_or(form_at),
+                format!("{}: {problem}", field.label()),
+            ));
         }
     }
 }
