@@ -131,26 +131,22 @@ struct Line {
     segments: Vec<(Segment, Kind)>,
 }
 
+/// A value segment: (line index, segment index).
+type Piece = (usize, usize);
+
+/// A chain through no anchor line: its first and last line index, and its cell.
+type FreeCell = (usize, usize, Cell);
+
 fn rebuild(raw: Vec<(usize, Vec<Segment>)>) -> Vec<Row> {
-    let mut lines = join_stacked_labels(raw);
+    let lines = join_stacked_labels(raw);
     let anchors = anchor_lines(&lines);
-    // Every value segment: (line index, segment index).
-    let mut pieces: Vec<(usize, usize)> = Vec::new();
-    for (index, line) in lines.iter().enumerate() {
-        for (segment, (_, kind)) in line.segments.iter().enumerate() {
-            if *kind == Kind::Value {
-                pieces.push((index, segment));
-            }
-        }
-    }
-    let chains = chains(&lines, &pieces);
-    let mut rows: Vec<Row> = Vec::new();
+    let chains = chains(&lines, &value_pieces(&lines));
     let mut taken: Vec<Vec<bool>> = lines
         .iter()
         .map(|line| vec![false; line.segments.len()])
         .collect();
     let mut cells_at: Vec<Vec<Cell>> = vec![Vec::new(); lines.len()];
-    let mut free: Vec<(usize, usize, Cell)> = Vec::new();
+    let mut free: Vec<FreeCell> = Vec::new();
     for chain in chains {
         for (line, segment) in &chain {
             taken[*line][*segment] = true;
@@ -161,97 +157,123 @@ fn rebuild(raw: Vec<(usize, Vec<Segment>)>) -> Vec<Row> {
             .filter(|(_, (line, _))| anchors[*line])
             .map(|(position, _)| position)
             .collect();
-        // A line shorter than the cell's widest, where the next line's start would have fitted,
-        // ends a paragraph of the cell.
-        let text_of = |part: &[(usize, usize)]| {
-            let full = part
-                .iter()
-                .map(|(line, segment)| width(&lines[*line].segments[*segment].0.text))
-                .max()
-                .unwrap_or(0);
-            let mut text = String::new();
-            let mut previous: Option<usize> = None;
-            for (line, segment) in part {
-                let piece = &lines[*line].segments[*segment].0.text;
-                if previous.is_some_and(|previous| !wrapped_onto(previous, piece, full)) {
-                    text.push_str("\n\n");
-                    text.push_str(piece);
-                } else {
-                    push_wrapped(&mut text, piece);
-                }
-                previous = Some(width(piece));
-            }
-            text
-        };
-        let start_of = |part: &[(usize, usize)]| {
-            part.iter()
-                .map(|(line, segment)| lines[*line].segments[*segment].0.start)
-                .min()
-                .unwrap_or(0)
-        };
         if anchor_positions.is_empty() {
             let first = chain.first().map_or(0, |(line, _)| *line);
             let last = chain.last().map_or(0, |(line, _)| *line);
-            free.push((
-                first,
-                last,
-                Cell {
-                    text: text_of(&chain),
-                    column: start_of(&chain),
-                },
-            ));
+            free.push((first, last, chain_cell(&lines, &chain)));
             continue;
         }
-        let chain_full = chain
-            .iter()
-            .map(|(line, segment)| width(&lines[*line].segments[*segment].0.text))
-            .max()
-            .unwrap_or(0);
-        let wraps: Vec<bool> = chain
-            .windows(2)
-            .map(|pair| {
-                let (upper, lower) = (&pair[0], &pair[1]);
-                let upper = &lines[upper.0].segments[upper.1].0.text;
-                let lower = &lines[lower.0].segments[lower.1].0.text;
-                wrapped_onto(width(upper), lower, chain_full)
-            })
-            .collect();
+        let wraps = chain_wraps(&lines, &chain);
         for (anchor, range) in split_chain(chain.len(), &anchor_positions, &wraps) {
-            let part = &chain[range];
             let line = chain[anchor].0;
-            cells_at[line].push(Cell {
-                text: text_of(part),
-                column: start_of(part),
-            });
+            cells_at[line].push(chain_cell(&lines, &chain[range]));
         }
     }
-    for (index, line) in lines.iter_mut().enumerate() {
-        for (segment, ((segment_text, kind), taken)) in
-            line.segments.iter().zip(&taken[index]).enumerate()
-        {
-            let _ = segment;
+    // Labels, and values no chain took, are cells of their own line.
+    for (index, line) in lines.iter().enumerate() {
+        for ((segment, kind), taken) in line.segments.iter().zip(&taken[index]) {
             if *kind != Kind::Value || !taken {
                 cells_at[index].push(Cell {
-                    text: segment_text.text.clone(),
-                    column: segment_text.start,
+                    text: segment.text.clone(),
+                    column: segment.start,
                 });
             }
         }
     }
-    for (index, mut cells) in cells_at.into_iter().enumerate() {
-        if cells.is_empty() {
-            continue;
+    let mut rows: Vec<Row> = cells_at
+        .into_iter()
+        .enumerate()
+        .filter(|(_, cells)| !cells.is_empty())
+        .map(|(index, cells)| row_at(&lines, index, cells))
+        .collect();
+    rows.extend(free_rows(&lines, free));
+    merge_same_line(rows)
+}
+
+/// Every value segment, in line order.
+fn value_pieces(lines: &[Line]) -> Vec<Piece> {
+    let mut pieces = Vec::new();
+    for (index, line) in lines.iter().enumerate() {
+        for (segment, (_, kind)) in line.segments.iter().enumerate() {
+            if *kind == Kind::Value {
+                pieces.push((index, segment));
+            }
         }
-        cells.sort_by_key(|cell| cell.column);
-        rows.push(Row {
-            at: At {
-                table: 0,
-                line: lines[index].number,
-            },
-            cells,
-        });
     }
-    // Free chains that share lines are cells of one row (two goal texts side by side).
+    pieces
+}
+
+fn piece_text(lines: &[Line], (line, segment): Piece) -> &str {
+    &lines[line].segments[segment].0.text
+}
+
+/// The cell a run of pieces makes: their text, and the first column any of them starts at.
+fn chain_cell(lines: &[Line], part: &[Piece]) -> Cell {
+    let column = part
+        .iter()
+        .map(|(line, segment)| lines[*line].segments[*segment].0.start)
+        .min()
+        .unwrap_or(0);
+    Cell {
+        text: chain_text(lines, part),
+        column,
+    }
+}
+
+/// The pieces' text. A line shorter than the cell's widest, where the next line's start would
+/// have fitted, ends a paragraph of the cell.
+fn chain_text(lines: &[Line], part: &[Piece]) -> String {
+    let full = widest(lines, part);
+    let mut text = String::new();
+    let mut previous: Option<usize> = None;
+    for piece in part {
+        let piece = piece_text(lines, *piece);
+        if previous.is_some_and(|previous| !wrapped_onto(previous, piece, full)) {
+            text.push_str("\n\n");
+            text.push_str(piece);
+        } else {
+            push_wrapped(&mut text, piece);
+        }
+        previous = Some(width(piece));
+    }
+    text
+}
+
+fn widest(lines: &[Line], part: &[Piece]) -> usize {
+    part.iter()
+        .map(|piece| width(piece_text(lines, *piece)))
+        .max()
+        .unwrap_or(0)
+}
+
+/// For each pair of consecutive pieces of `chain`, whether the lower continues the upper's
+/// paragraph (measured against the chain's widest line).
+fn chain_wraps(lines: &[Line], chain: &[Piece]) -> Vec<bool> {
+    let full = widest(lines, chain);
+    chain
+        .windows(2)
+        .map(|pair| {
+            let upper = piece_text(lines, pair[0]);
+            let lower = piece_text(lines, pair[1]);
+            wrapped_onto(width(upper), lower, full)
+        })
+        .collect()
+}
+
+fn row_at(lines: &[Line], index: usize, mut cells: Vec<Cell>) -> Row {
+    cells.sort_by_key(|cell| cell.column);
+    Row {
+        at: At {
+            table: 0,
+            line: lines[index].number,
+        },
+        cells,
+    }
+}
+
+/// Free chains that share lines are cells of one row (two goal texts side by side), placed on
+/// their first line.
+fn free_rows(lines: &[Line], mut free: Vec<FreeCell>) -> Vec<Row> {
     free.sort_by_key(|(first, _, cell)| (*first, cell.column));
     let mut groups: Vec<(usize, usize, Vec<Cell>)> = Vec::new();
     for (first, last, cell) in free {
@@ -263,18 +285,15 @@ fn rebuild(raw: Vec<(usize, Vec<Segment>)>) -> Vec<Row> {
             _ => groups.push((first, last, vec![cell])),
         }
     }
-    for (first, _, mut cells) in groups {
-        cells.sort_by_key(|cell| cell.column);
-        rows.push(Row {
-            at: At {
-                table: 0,
-                line: lines[first].number,
-            },
-            cells,
-        });
-    }
+    groups
+        .into_iter()
+        .map(|(first, _, cells)| row_at(lines, first, cells))
+        .collect()
+}
+
+/// Cells of one line are one row, whichever way they were found.
+fn merge_same_line(mut rows: Vec<Row>) -> Vec<Row> {
     rows.sort_by_key(|row| row.at.line);
-    // Cells of one line are one row, whichever way they were found.
     let mut merged: Vec<Row> = Vec::with_capacity(rows.len());
     for row in rows {
         match merged.last_mut() {
