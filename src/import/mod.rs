@@ -247,46 +247,75 @@ fn import_one(input: &Input<'_>, options: ImportOptions<'_>, outcome: &mut Outco
         };
         for (at, result) in results {
             number += 1;
-            let place = document.place(at);
-            match result {
-                Ok(declaration) => {
-                    let toml = emit::to_toml(
-                        &declaration,
-                        &emit::Origin {
-                            file_name: input.name,
-                            form_number: number,
-                            place: &place,
-                        },
-                    );
-                    file.forms
-                        .push(FormSummary::of(number, &place, &declaration));
-                    outcome.declarations.push(ImportedDeclaration {
-                        year: declaration.year,
-                        slug: crate::slug::slugify(&declaration.name),
-                        name: declaration.name,
-                        source_line: at.line,
-                        toml,
+            let form = Form {
+                input,
+                document: &document,
+                number,
+                at,
+            };
+            form.record(result, &mut file, outcome);
+        }
+    }
+    outcome.files.push(file);
+}
+
+/// One form of a file, as it is reported.
+struct Form<'a> {
+    input: &'a Input<'a>,
+    document: &'a Document,
+    /// 1-based, across the file.
+    number: usize,
+    at: At,
+}
+
+impl Form<'_> {
+    /// Add the form's declaration (as TOML) or its errors to `outcome`, and its line to `file`.
+    fn record(
+        &self,
+        result: Result<form::Declaration, form::FormFailure>,
+        file: &mut FileSummary,
+        outcome: &mut Outcome,
+    ) {
+        let place = self.document.place(self.at);
+        match result {
+            Ok(declaration) => {
+                let origin = emit::Origin {
+                    file_name: self.input.name,
+                    form_number: self.number,
+                    place: &place,
+                };
+                let toml = emit::to_toml(&declaration, &origin);
+                file.forms
+                    .push(FormSummary::of(self.number, &place, &declaration));
+                outcome.declarations.push(ImportedDeclaration {
+                    year: declaration.year,
+                    slug: crate::slug::slugify(&declaration.name),
+                    name: declaration.name,
+                    source_line: self.at.line,
+                    toml,
+                });
+            }
+            Err(failure) => {
+                file.forms.push(FormSummary::failed(
+                    self.number,
+                    &place,
+                    &failure,
+                    self.document,
+                ));
+                for (at, message) in failure.errors {
+                    let place = self.document.place(at);
+                    outcome.errors.push(ImportError {
+                        file: self.input.name.to_string(),
+                        line: place.line,
+                        table: place.table,
+                        form: failure.name.clone(),
+                        form_number: Some(self.number),
+                        message,
                     });
-                }
-                Err(failure) => {
-                    file.forms
-                        .push(FormSummary::failed(number, &place, &failure, &document));
-                    for (at, message) in failure.errors {
-                        let place = document.place(at);
-                        outcome.errors.push(ImportError {
-                            file: input.name.to_string(),
-                            line: place.line,
-                            table: place.table,
-                            form: failure.name.clone(),
-                            form_number: Some(number),
-                            message,
-                        });
-                    }
                 }
             }
         }
     }
-    outcome.files.push(file);
 }
 
 /// Reads one file with one reader and returns its rows, for fuzzing and tests of the readers.
