@@ -72,19 +72,7 @@ fn other(message: String) -> SnapshotError {
 /// Amend `archive/YEAR/` from `content/YEAR/`, keeping the version it replaces.
 pub fn amend(root: &Path, options: &AmendOptions) -> Result<AmendOutcome, SnapshotError> {
     let year = options.year;
-    let reason = options.reason.as_deref().map(str::trim).unwrap_or_default();
-    if reason.is_empty() {
-        return Err(other(format!(
-            "an amendment needs a reason: run `disclose snapshot {year} --amend --reason \"…\"` saying what was wrong; the reason is published with the correction"
-        )));
-    }
-    let folder = root.join(ARCHIVE_DIR).join(year.to_string());
-    if !folder.is_dir() {
-        return Err(other(format!(
-            "{}: {year} is not archived, so there is nothing to amend; freeze it first with `disclose snapshot {year}`",
-            folder.display()
-        )));
-    }
+    let (reason, folder) = checked_request(root, options)?;
     let current = read_intact(&folder, year)?;
     let old_record = Record::from_toml(&String::from_utf8_lossy(file(&current, RECORD, year)?))
         .map_err(|err| other(format!("archive/{year}/{RECORD}: {err}")))?;
@@ -121,42 +109,10 @@ pub fn amend(root: &Path, options: &AmendOptions) -> Result<AmendOutcome, Snapsh
     corrected.corrections = YearCorrections::new(amendments.clone());
     let totals = corrected.totals.clone();
 
-    let memory = Memory::default();
-    let produced = build::produce(&prepared, Scope::Year(year), &memory)?;
-    let prefix = format!("{year}/");
-    let mut files: Vec<OutputFile> = memory
-        .into_files()
-        .into_iter()
-        .filter_map(|file| {
-            let path = file.path.strip_prefix(&prefix)?.to_string();
-            let own = path != RECORD && path != MANIFEST;
-            own.then_some(OutputFile {
-                path,
-                bytes: file.bytes,
-            })
-        })
-        .collect();
-    if !files.iter().any(|file| file.path == "index.html") {
-        return Err(SnapshotError::Empty { year });
-    }
+    let (mut files, diagnostics) = rendered_year(&prepared, year)?;
     files.extend(kept_versions(current, version - 1));
     let sources = record::hash_sources(root, year).map_err(other)?;
-    let record = Record {
-        date: amendment.date.clone(),
-        time: amendment.time.clone(),
-        time_from: match time.from_environment {
-            true => "SOURCE_DATE_EPOCH",
-            false => "amendment",
-        }
-        .to_string(),
-        disclose_version: env!("CARGO_PKG_VERSION").to_string(),
-        declarations: totals.count,
-        sources_sha256: record::combined_hash(&sources),
-        totals: (&totals).into(),
-        sources,
-        amendments,
-        ..old_record
-    };
+    let record = amended_record(old_record, &amendment, &time, &totals, sources, amendments);
     files.push(OutputFile {
         path: RECORD.to_string(),
         bytes: record.to_toml().map_err(other)?.into_bytes(),
@@ -178,9 +134,86 @@ pub fn amend(root: &Path, options: &AmendOptions) -> Result<AmendOutcome, Snapsh
         record,
         amendment,
         files: files.len(),
-        diagnostics: produced.diagnostics,
+        diagnostics,
         tarball,
     })))
+}
+
+/// The reason (required: it is published) and `archive/YEAR/` (which must exist).
+fn checked_request<'o>(
+    root: &Path,
+    options: &'o AmendOptions,
+) -> Result<(&'o str, PathBuf), SnapshotError> {
+    let year = options.year;
+    let reason = options.reason.as_deref().map(str::trim).unwrap_or_default();
+    if reason.is_empty() {
+        return Err(other(format!(
+            "an amendment needs a reason: run `disclose snapshot {year} --amend --reason \"…\"` saying what was wrong; the reason is published with the correction"
+        )));
+    }
+    let folder = root.join(ARCHIVE_DIR).join(year.to_string());
+    if !folder.is_dir() {
+        return Err(other(format!(
+            "{}: {year} is not archived, so there is nothing to amend; freeze it first with `disclose snapshot {year}`",
+            folder.display()
+        )));
+    }
+    Ok((reason, folder))
+}
+
+/// The corrected year's files, relative to its folder, without the record and manifest (made
+/// afresh), and the build's warnings.
+fn rendered_year(
+    prepared: &build::Prepared,
+    year: u16,
+) -> Result<(Vec<OutputFile>, Diagnostics), SnapshotError> {
+    let memory = Memory::default();
+    let produced = build::produce(prepared, Scope::Year(year), &memory)?;
+    let prefix = format!("{year}/");
+    let files: Vec<OutputFile> = memory
+        .into_files()
+        .into_iter()
+        .filter_map(|file| {
+            let path = file.path.strip_prefix(&prefix)?.to_string();
+            let own = path != RECORD && path != MANIFEST;
+            own.then_some(OutputFile {
+                path,
+                bytes: file.bytes,
+            })
+        })
+        .collect();
+    if !files.iter().any(|file| file.path == "index.html") {
+        return Err(SnapshotError::Empty { year });
+    }
+    Ok((files, produced.diagnostics))
+}
+
+/// The record of the amended year: the first snapshot's, with this amendment's time, the
+/// corrected totals and sources, and every amendment so far.
+fn amended_record(
+    old_record: Record,
+    amendment: &Amendment,
+    time: &SnapshotTime,
+    totals: &crate::site::Totals,
+    sources: Vec<record::Source>,
+    amendments: Vec<Amendment>,
+) -> Record {
+    Record {
+        date: amendment.date.clone(),
+        time: amendment.time.clone(),
+        time_from: match time.from_environment {
+            true => "SOURCE_DATE_EPOCH",
+            false => "amendment",
+        }
+        .to_string(),
+        disclose_version: env!("CARGO_PKG_VERSION").to_string(),
+        declarations: totals.count,
+        sources_sha256: record::combined_hash(&sources),
+        totals: totals.into(),
+        sources,
+        amendments,
+        ..old_record
+    }
 }
 
 /// Every file of `archive/YEAR/`, after checking it against its manifests: an amendment keeps
