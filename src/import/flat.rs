@@ -116,6 +116,28 @@ pub(crate) fn read_flat_list(
         return Vec::new();
     };
     let header = &region.rows[header_index];
+    let columns = header_columns(header);
+    let before = region.rows.get(..header_index).unwrap_or_default();
+    let mut notes = Vec::new();
+    let unit = list_unit(header, before, options, &mut notes);
+    let year =
+        year_in(&region.title).or_else(|| before.iter().find_map(|row| year_in(&row.joined())));
+    let mut reading = Reading::default();
+    for row in region.rows.get(header_index + 1..).unwrap_or_default() {
+        reading.add(row, &columns);
+    }
+    reading
+        .projects
+        .into_iter()
+        .map(|project| {
+            let at = project.at;
+            (at, finish(project, year, unit.as_deref(), &notes))
+        })
+        .collect()
+}
+
+/// The header's columns that name something the list is read for, by column index.
+fn header_columns(header: &Row) -> Vec<(usize, Column)> {
     let mut columns: Vec<(usize, Column)> = header
         .filled()
         .filter_map(|(column, text)| Some((column, column_of(text)?)))
@@ -132,27 +154,41 @@ pub(crate) fn read_flat_list(
             }
         }
     }
-    let before = region.rows.get(..header_index).unwrap_or_default();
-    let mut unit = header
+    columns
+}
+
+/// The unit the header or the lines above it state, else `--unit` (with a note), else none.
+fn list_unit(
+    header: &Row,
+    before: &[Row],
+    options: Options<'_>,
+    notes: &mut Vec<String>,
+) -> Option<String> {
+    let stated = header
         .filled()
         .chain(before.iter().flat_map(Row::filled))
         .find_map(|(_, text)| stated_unit(text))
         .map(str::to_string);
-    let mut notes = Vec::new();
-    if unit.is_none()
-        && let Some(given) = options.unit
-    {
-        notes.push(format!("the list prints no unit; {given} from --unit"));
-        unit = Some(given.to_string());
+    if stated.is_some() {
+        return stated;
     }
-    let year =
-        year_in(&region.title).or_else(|| before.iter().find_map(|row| year_in(&row.joined())));
+    let given = options.unit?;
+    notes.push(format!("the list prints no unit; {given} from --unit"));
+    Some(given.to_string())
+}
 
-    let mut projects: Vec<Project> = Vec::new();
-    let mut department: Option<String> = None;
-    for row in region.rows.get(header_index + 1..).unwrap_or_default() {
+/// The projects of a list as its rows are read: a row with a new 项目名称 starts one, and a
+/// department row names the department of the rows below it.
+#[derive(Default)]
+struct Reading {
+    projects: Vec<Project>,
+    department: Option<String>,
+}
+
+impl Reading {
+    fn add(&mut self, row: &Row, columns: &[(usize, Column)]) {
         if row.is_blank() {
-            continue;
+            return;
         }
         let cells: BTreeMap<Column, String> = row
             .filled()
@@ -167,7 +203,7 @@ pub(crate) fn read_flat_list(
             .any(|word| joined.contains(word))
             && !cells.contains_key(&Column::Level3)
         {
-            continue;
+            return;
         }
         if cells.is_empty()
             || (!cells.contains_key(&Column::Name) && !cells.contains_key(&Column::Level3))
@@ -178,33 +214,34 @@ pub(crate) fn read_flat_list(
                 .cloned()
                 .or_else(|| (row.filled().count() == 1).then(|| row.joined()))
             {
-                department = Some(text);
+                self.department = Some(text);
             }
-            continue;
+            return;
         }
         if let Some(name) = cells.get(&Column::Name) {
-            let starts_new = projects
+            let starts_new = self
+                .projects
                 .last()
                 .is_none_or(|project| project.fields.get(&Column::Name) != Some(name));
             if starts_new {
-                projects.push(Project {
+                self.projects.push(Project {
                     at: row.at,
                     ..Project::default()
                 });
             }
         }
-        let Some(project) = projects.last_mut() else {
-            continue;
+        let Some(project) = self.projects.last_mut() else {
+            return;
         };
         if let Some(text) = cells.get(&Column::Department) {
-            department = Some(text.clone());
+            self.department = Some(text.clone());
         }
         for (kind, text) in &cells {
             if *kind < Column::Level1 {
                 project.fields.entry(*kind).or_insert_with(|| text.clone());
             }
         }
-        if let Some(department) = &department {
+        if let Some(department) = &self.department {
             project
                 .fields
                 .entry(Column::Department)
@@ -212,13 +249,6 @@ pub(crate) fn read_flat_list(
         }
         read_indicator(project, row.at, &cells);
     }
-    projects
-        .into_iter()
-        .map(|project| {
-            let at = project.at;
-            (at, finish(project, year, unit.as_deref(), &notes))
-        })
-        .collect()
 }
 
 fn read_indicator(project: &mut Project, at: At, cells: &BTreeMap<Column, String>) {
@@ -304,49 +334,26 @@ fn finish(
         field(Column::Year)
             .and_then(|text| year_in(&format!("{}年", text.trim_end_matches(['年', '度']))))
     });
-    if year.is_none() {
-        errors.push((at, "no year: neither the title, the lines above the header nor a 年度 column gives the year (e.g. `2023年项目支出绩效目标表`)".to_string()));
-    }
     let department = field(Column::Department);
-    if department.is_none() {
-        errors.push((
-            at,
-            "no 主管部门: the list has no 主管部门 column and no department row above this project"
-                .to_string(),
-        ));
-    }
     let annual = field(Column::Annual);
-    if annual.is_none() {
-        errors.push((at, "no 年度资金申请总额: the project's first row has no amount in the 年度资金申请总额 column".to_string()));
-    }
-    match unit.and_then(Unit::parse) {
-        Some(unit) => {
-            for kind in [Column::Total, Column::TotalFiscal, Column::TotalOther, Column::Annual, Column::Appropriation, Column::Carryover, Column::Other] {
-                if let Some(Err(problem)) = field(kind).map(|text| amount_from_text(&text, unit)) {
-                    errors.push((at, problem.to_string()));
-                }
-            }
-        }
-        None => errors.push((at, "the list does not say the unit of its amounts (no `金额单位：万元` above it, no `（万元）` in a column header); pass --unit 元 or --unit 万元".to_string())),
-    }
+    let found = Found {
+        at,
+        fields: &fields,
+        year,
+        unit,
+    };
+    errors.extend(found.missing());
+    errors.extend(found.bad_amounts());
     if !indicators.iter().any(|i| i.level1 == "效益指标") && !indicators.is_empty() {
         // A list is cut off like a form: every project declares outcomes.
-        errors.push((at, format!("the indicators of {} end after {} row(s) without any 效益指标; the list is cut off: import the complete list", name.as_deref().unwrap_or("this project"), indicators.len())));
+        let shown = name.as_deref().unwrap_or("this project");
+        let rows = indicators.len();
+        let message = format!(
+            "the indicators of {shown} end after {rows} row(s) without any 效益指标; the list is cut off: import the complete list"
+        );
+        errors.push((at, message));
     }
-    // Dates are written as TOML date literals, so only a real YYYY-MM-DD may pass (as in forms).
-    for (kind, label) in [
-        (Column::Start, "项目开始日期"),
-        (Column::End, "项目结束日期"),
-    ] {
-        if let Some(date) = field(kind).filter(|date| !super::form::is_date(date)) {
-            errors.push((
-                at,
-                format!(
-                    "{label} is {date:?}, not a date written YYYY-MM-DD; write it like 2023-01-01"
-                ),
-            ));
-        }
-    }
+    errors.extend(found.bad_dates());
     if !errors.is_empty() {
         errors.sort_by_key(|(at, _)| *at);
         return Err(FormFailure { name, errors });
@@ -386,6 +393,79 @@ fn finish(
         indicators,
         notes: notes.to_vec(),
     })
+}
+
+/// What a project's rows gave, for the checks of [`finish`].
+struct Found<'a> {
+    at: At,
+    fields: &'a BTreeMap<Column, String>,
+    year: Option<i32>,
+    unit: Option<&'a str>,
+}
+
+impl Found<'_> {
+    /// The year, 主管部门 and 年度资金申请总额 every declaration needs.
+    fn missing(&self) -> Vec<(At, String)> {
+        let mut errors = Vec::new();
+        if self.year.is_none() {
+            errors.push("no year: neither the title, the lines above the header nor a 年度 column gives the year (e.g. `2023年项目支出绩效目标表`)");
+        }
+        if !self.fields.contains_key(&Column::Department) {
+            errors.push(
+                "no 主管部门: the list has no 主管部门 column and no department row above this project",
+            );
+        }
+        if !self.fields.contains_key(&Column::Annual) {
+            errors.push("no 年度资金申请总额: the project's first row has no amount in the 年度资金申请总额 column");
+        }
+        errors
+            .into_iter()
+            .map(|message| (self.at, message.to_string()))
+            .collect()
+    }
+
+    /// Amounts that are not numbers in the list's unit, or no unit at all.
+    fn bad_amounts(&self) -> Vec<(At, String)> {
+        let Some(unit) = self.unit.and_then(Unit::parse) else {
+            let message = "the list does not say the unit of its amounts (no `金额单位：万元` above it, no `（万元）` in a column header); pass --unit 元 or --unit 万元";
+            return vec![(self.at, message.to_string())];
+        };
+        let amounts = [
+            Column::Total,
+            Column::TotalFiscal,
+            Column::TotalOther,
+            Column::Annual,
+            Column::Appropriation,
+            Column::Carryover,
+            Column::Other,
+        ];
+        amounts
+            .iter()
+            .filter_map(|kind| self.fields.get(kind))
+            .filter_map(|text| amount_from_text(text, unit).err())
+            .map(|problem| (self.at, problem.to_string()))
+            .collect()
+    }
+
+    /// Dates are written as TOML date literals, so only a real YYYY-MM-DD may pass (as in
+    /// forms).
+    fn bad_dates(&self) -> Vec<(At, String)> {
+        [
+            (Column::Start, "项目开始日期"),
+            (Column::End, "项目结束日期"),
+        ]
+        .iter()
+        .filter_map(|(kind, label)| {
+            let date = self.fields.get(kind)?;
+            (!super::form::is_date(date)).then(|| {
+                let message = format!(
+                    "{label} is {date:?}, not a date written YYYY-MM-DD; write it like 2023-01-01"
+                );
+                (self.at, message)
+            })
+        })
+        .collect()
+    }
 }
 
 #[cfg(test)]
