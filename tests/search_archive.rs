@@ -6,9 +6,11 @@ mod archive_fixture;
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::os::unix::fs::MetadataExt;
 
 use archive_fixture::Site;
 use disclose::search::cache::{CACHE_DIR, entry_path};
+use disclose::snapshot::amend::{AmendOptions, amend};
 
 /// A declaration with every searched field, goals in one paragraph each, and indicators whose
 /// levels span rows on the page.
@@ -135,4 +137,45 @@ fn a_new_snapshot_replaces_the_cached_shard() {
     let fragments = String::from_utf8_lossy(&after["search/fragments/2023/0.json"]).into_owned();
     assert!(fragments.contains("新增项目"), "{fragments}");
     assert_ne!(before, after);
+}
+
+/// `snapshot` and `snapshot --amend` index the year they froze from the pages they wrote, so the
+/// first build after them reads the cache instead of every page from disk. The entry is byte for
+/// byte the one a build makes from the archive on disk, so the output cannot depend on which of
+/// the two made it.
+#[test]
+fn a_snapshot_leaves_its_year_indexed_as_a_build_would() {
+    let site = site();
+    site.snapshot(2023, false, false).expect("snapshot");
+    let entry = entry_path(site.root(), 2023);
+    let from_snapshot = fs::read(&entry).expect("the snapshot cached its year");
+    let inode = fs::metadata(&entry).expect("entry").ino();
+    let first = search_files(&site);
+    assert_eq!(
+        fs::metadata(&entry).expect("entry").ino(),
+        inode,
+        "the build read the entry instead of indexing the pages again"
+    );
+    fs::remove_dir_all(site.path(CACHE_DIR)).expect("remove cache");
+    assert_eq!(search_files(&site), first);
+    assert_eq!(fs::read(&entry).expect("entry"), from_snapshot);
+
+    site.write(
+        "content/2023/ke-pu.toml",
+        &FULL.replace("科普活动项目", "科普活动更正项目"),
+    );
+    let options = AmendOptions {
+        year: 2023,
+        reason: Some("项目名称有误".to_string()),
+        source_date_epoch: Some("1714521600".to_string()),
+    };
+    amend(site.root(), &options).expect("amend");
+    let from_amend = fs::read(&entry).expect("the amendment cached its year");
+    assert_ne!(from_amend, from_snapshot);
+    let amended = search_files(&site);
+    let fragments = String::from_utf8_lossy(&amended["search/fragments/2023/0.json"]).into_owned();
+    assert!(fragments.contains("科普活动更正项目"), "{fragments}");
+    fs::remove_dir_all(site.path(CACHE_DIR)).expect("remove cache");
+    assert_eq!(search_files(&site), amended);
+    assert_eq!(fs::read(&entry).expect("entry"), from_amend);
 }

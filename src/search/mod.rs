@@ -120,6 +120,23 @@ where
     shard
 }
 
+/// Index an archive that was just written, from its files in memory (paths relative to the
+/// year folder, `SHA256SUMS` among them), and keep the shard in the cache for the next build
+/// (`snapshot`, which has every page in memory anyway). It is the function a build runs on a
+/// cache miss, over the very bytes the archive holds, so the published index cannot depend on
+/// which of the two made the entry; without this, the first build after a snapshot read and
+/// indexed the year's pages from disk (about 3 s per 10,000 declarations).
+pub fn cache_new_archive(root: &Path, year: u16, files: &[OutputFile]) -> std::io::Result<()> {
+    let Some(manifest) = files.iter().find(|file| file.path == MANIFEST) else {
+        return Ok(());
+    };
+    let pages = files
+        .iter()
+        .map(|file| (file.path.as_str(), file.bytes.as_slice()));
+    let shard = archived_shard(year, pages);
+    cache::store(root, &archive_key(&manifest.bytes), &shard)
+}
+
 /// The whole `search/` folder of a site: live years from the model, archived years from their
 /// pages (through the cache in `root`), all years in parallel.
 pub fn index_site(root: &Path, site: &Site, archives: &Archives) -> Vec<OutputFile> {

@@ -125,6 +125,8 @@ pub fn amend(root: &Path, options: &AmendOptions) -> Result<AmendOutcome, Snapsh
         false => None,
     };
     output::publish(&output::Destination::snapshot(&folder, root), &files)?;
+    // As in `snapshot`: the next build finds the corrected year indexed.
+    let _ = crate::search::cache_new_archive(root, year, &files);
     let tarball = match packed {
         Some(bytes) => Some(super::write_replacing(&tar_path, &bytes)?),
         None => None,

@@ -111,6 +111,8 @@ pub fn snapshot(root: &Path, options: &SnapshotOptions) -> Result<Snapshot, Snap
         false => None,
     };
     output::publish(&output::Destination::snapshot(&folder, root), &files)?;
+    // A cache that cannot be written costs the next build time, never this snapshot its result.
+    let _ = crate::search::cache_new_archive(root, year, &files);
     let tarball = match packed {
         Some(bytes) => Some(write_replacing(&tar_path, &bytes)?),
         None => None,
