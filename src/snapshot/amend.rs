@@ -171,22 +171,8 @@ fn rendered_year(
 ) -> Result<(Vec<OutputFile>, Diagnostics), SnapshotError> {
     let memory = Memory::default();
     let produced = build::produce(prepared, Scope::Year(year), &memory)?;
-    let prefix = format!("{year}/");
-    let files: Vec<OutputFile> = memory
-        .into_files()
-        .into_iter()
-        .filter_map(|file| {
-            let path = file.path.strip_prefix(&prefix)?.to_string();
-            let own = path != RECORD && path != MANIFEST;
-            own.then_some(OutputFile {
-                path,
-                bytes: file.bytes,
-            })
-        })
-        .collect();
-    if !files.iter().any(|file| file.path == "index.html") {
-        return Err(SnapshotError::Empty { year });
-    }
+    let mut files = super::year_folder_files(memory.into_files(), year)?;
+    files.retain(|file| file.path != RECORD && file.path != MANIFEST);
     Ok((files, produced.diagnostics))
 }
 

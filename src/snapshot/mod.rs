@@ -83,20 +83,7 @@ pub fn snapshot(root: &Path, options: &SnapshotOptions) -> Result<Snapshot, Snap
         ..BuildOptions::new(root)
     };
     let mut rendered = render_year(&build_options, year)?;
-    let prefix = format!("{year}/");
-    let mut files: Vec<OutputFile> = std::mem::take(&mut rendered.files)
-        .into_iter()
-        .filter_map(|file| {
-            let path = file.path.strip_prefix(&prefix)?.to_string();
-            Some(OutputFile {
-                path,
-                bytes: file.bytes,
-            })
-        })
-        .collect();
-    if !files.iter().any(|file| file.path == "index.html") {
-        return Err(SnapshotError::Empty { year });
-    }
+    let mut files = year_folder_files(std::mem::take(&mut rendered.files), year)?;
     let (record, time) = make_record(root, options)?;
     files.retain(|file| file.path != RECORD);
     files.push(OutputFile {
@@ -124,6 +111,29 @@ pub fn snapshot(root: &Path, options: &SnapshotOptions) -> Result<Snapshot, Snap
         tarball,
         rendered,
     })
+}
+
+/// The files under `YEAR/` of a rendered site, relative to the year folder. A year without its
+/// index page has nothing published, and is an error.
+pub(crate) fn year_folder_files(
+    files: Vec<OutputFile>,
+    year: u16,
+) -> Result<Vec<OutputFile>, SnapshotError> {
+    let prefix = format!("{year}/");
+    let files: Vec<OutputFile> = files
+        .into_iter()
+        .filter_map(|file| {
+            let path = file.path.strip_prefix(&prefix)?.to_string();
+            Some(OutputFile {
+                path,
+                bytes: file.bytes,
+            })
+        })
+        .collect();
+    if !files.iter().any(|file| file.path == "index.html") {
+        return Err(SnapshotError::Empty { year });
+    }
+    Ok(files)
 }
 
 /// The record: the year's published declarations (drafts are never archived), their totals,
