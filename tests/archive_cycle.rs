@@ -162,6 +162,30 @@ fn a_second_snapshot_is_refused_without_force_and_changes_nothing() {
 }
 
 #[test]
+fn a_year_with_nothing_published_is_not_snapshotted() {
+    let site = Site::two_years();
+    // 2025 has only a draft: nothing of it is published, so there is nothing to freeze.
+    site.write(
+        "content/2025/cao-gao.toml",
+        &archive_fixture::declaration_toml(2025, "草稿项目", "1.00").replacen(
+            "name = ",
+            "draft = true\nname = ",
+            1,
+        ),
+    );
+    for year in [2025, 2026] {
+        let refused = site.snapshot(year, false, false);
+        assert!(
+            matches!(refused, Err(SnapshotError::Empty { year: empty }) if empty == year),
+            "{refused:?}"
+        );
+        let message = refused.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(message.contains(&format!("content/{year}/")), "{message}");
+        assert!(!site.path(&format!("archive/{year}")).exists());
+    }
+}
+
+#[test]
 fn the_tarball_is_deterministic_and_holds_the_year() {
     let site = Site::two_years();
     let first = site.snapshot(2023, false, true).expect("snapshot");
