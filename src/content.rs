@@ -41,6 +41,23 @@ pub fn load_site(root: &Path) -> Result<LoadedSite, std::io::Error> {
     load_site_cached(root, None, &BTreeSet::new())
 }
 
+/// [`load_site`] with only `content/YEAR/` read (and `site.toml`): the other year folders are
+/// skipped unread (`snapshot`'s record of one year).
+pub fn load_year(root: &Path, year: u16) -> Result<LoadedSite, std::io::Error> {
+    let mut others = BTreeSet::new();
+    if let Ok(entries) = std::fs::read_dir(root.join("content")) {
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let folder_year = name.to_str().filter(|name| is_year(name));
+            if let Some(other) = folder_year.and_then(|name| name.parse::<u16>().ok()) {
+                others.insert(other);
+            }
+        }
+    }
+    others.remove(&year);
+    load_site_cached(root, None, &others)
+}
+
 /// [`load_site`], reusing the parse of every file `cache` holds unchanged (`serve`). A file is
 /// unchanged when its size and modification time are; `serve` also forgets every path the
 /// watcher reports, so an edit within one clock tick is not missed either.

@@ -143,7 +143,8 @@ fn make_record(
     options: &SnapshotOptions,
 ) -> Result<(Record, SnapshotTime), SnapshotError> {
     let year = options.year;
-    let loaded = content::load_site(root).map_err(|err| SnapshotError::Other(err.to_string()))?;
+    let loaded =
+        content::load_year(root, year).map_err(|err| SnapshotError::Other(err.to_string()))?;
     let published: Vec<_> = loaded
         .entries
         .iter()
