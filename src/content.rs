@@ -47,9 +47,7 @@ pub fn load_year(root: &Path, year: u16) -> Result<LoadedSite, std::io::Error> {
     let mut others = BTreeSet::new();
     if let Ok(entries) = std::fs::read_dir(root.join("content")) {
         for entry in entries.flatten() {
-            let name = entry.file_name();
-            let folder_year = name.to_str().filter(|name| is_year(name));
-            if let Some(other) = folder_year.and_then(|name| name.parse::<u16>().ok()) {
+            if let Some(other) = folder_year(&entry.file_name()) {
                 others.insert(other);
             }
         }
@@ -204,12 +202,7 @@ fn discover(
     let skipped = |entry: &walkdir::DirEntry| {
         entry.depth() == 1
             && entry.file_type().is_dir()
-            && entry
-                .file_name()
-                .to_str()
-                .filter(|name| is_year(name))
-                .and_then(|name| name.parse::<u16>().ok())
-                .is_some_and(|year| skip.contains(&year))
+            && folder_year(entry.file_name()).is_some_and(|year| skip.contains(&year))
     };
     let walk = WalkDir::new(&content).sort_by_file_name().min_depth(1);
     for entry in walk.into_iter().filter_entry(|entry| !skipped(entry)) {
@@ -316,6 +309,13 @@ fn reserved_use(slug: &str) -> &'static str {
 
 fn is_year(text: &str) -> bool {
     text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The year a folder under `content/` is named for, if it is named like one.
+fn folder_year(name: &std::ffi::OsStr) -> Option<u16> {
+    name.to_str()
+        .filter(|name| is_year(name))
+        .and_then(|name| name.parse().ok())
 }
 
 fn load_one(root: &Path, file: &ContentFile) -> Parsed {
