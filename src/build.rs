@@ -53,6 +53,9 @@ pub struct BuildOptions {
     pub unarchived: Option<u16>,
     /// How long `build` waits for another build into the same output folder.
     pub wait: Duration,
+    /// What `build` does with the output it replaces (the command line removes a large one in
+    /// the background).
+    pub removal: output::Removal,
 }
 
 impl BuildOptions {
@@ -65,6 +68,7 @@ impl BuildOptions {
             preview: false,
             unarchived: None,
             wait: output::DEFAULT_WAIT,
+            removal: output::Removal::Wait,
         }
     }
 }
@@ -242,6 +246,8 @@ pub struct Produced {
     pub diagnostics: Diagnostics,
     pub timings: Timings,
     pub declarations: usize,
+    /// The replaced output, when a detached process is still removing it (`build` only).
+    pub retiring: Option<PathBuf>,
 }
 
 /// Which part of the site to produce.
@@ -305,6 +311,7 @@ pub fn produce_keeping(
         diagnostics: diagnostics.clone(),
         timings,
         declarations: *declarations,
+        retiring: None,
     })
 }
 
@@ -345,12 +352,13 @@ pub fn build(options: &BuildOptions, out: &Path) -> Result<Produced, BuildError>
     let prepared = prepare(options)?;
     let destination = output::Destination {
         wait: options.wait,
+        removal: options.removal,
         ..output::Destination::build(out, &options.root)
     };
     let staging = Staging::begin(&destination)?;
     let mut produced = produce(&prepared, Scope::Site, &staging)?;
     let started = Instant::now();
-    staging.commit()?;
+    produced.retiring = staging.commit()?;
     produced.timings.0.push(("publish", started.elapsed()));
     Ok(produced)
 }

@@ -14,6 +14,7 @@ use crate::content;
 use crate::diagnostics::Diagnostics;
 use crate::import;
 use crate::init;
+use crate::output;
 use crate::quality;
 use crate::serve::{self, ServeOptions};
 use crate::snapshot;
@@ -99,6 +100,10 @@ pub enum Command {
     /// .NAME.disclose beside it) or an empty one, and never the site itself, its content/,
     /// templates/, static/ or archive/, or an archived snapshot. One build at a time writes a
     /// given folder (.NAME.lock); folders left by a killed build are removed by the next one.
+    ///
+    /// A large replaced output (about 4,500 files or more) is removed by a detached disclose
+    /// process after the build returns; set DISCLOSE_BACKGROUND_REMOVAL=never to wait for it,
+    /// or =always to do that for every output.
     Build {
         /// Output folder (default: ROOT/public).
         #[arg(long, value_name = "DIR")]
@@ -200,11 +205,17 @@ pub fn run(cli: Cli) -> ExitCode {
             strict,
             wait,
         } => {
+            let policy = std::env::var(output::retire::POLICY_ENV).ok();
+            let removal = match output::Removal::from_policy(policy.as_deref()) {
+                Ok(removal) => removal,
+                Err(message) => return usage_error(&message),
+            };
             let options = BuildOptions {
                 base_url,
                 drafts,
                 strict,
                 wait: std::time::Duration::from_secs(wait),
+                removal,
                 ..BuildOptions::new(&cli.root)
             };
             run_build(&options, &out.unwrap_or_else(|| cli.root.join("public")))
@@ -250,6 +261,12 @@ pub fn run(cli: Cli) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// A bad setting outside the arguments (clap reports bad arguments itself, also with 2).
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(2)
 }
 
 fn print_diagnostics(diagnostics: &Diagnostics) {
@@ -387,6 +404,12 @@ fn run_build(options: &BuildOptions, out: &Path) -> Result<(), String> {
                 rendered.timings.summary(),
                 rendered.diagnostics.summary()
             );
+            if let Some(retiring) = &rendered.retiring {
+                println!(
+                    "the output it replaced is being removed in the background ({})",
+                    retiring.display()
+                );
+            }
             Ok(())
         }
         Err(err) => Err(report_failure(err)),

@@ -9,5 +9,9 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // `build` may start this binary again to remove a large replaced output in the background.
+    if let Some(code) = disclose::output::retire::remover_main() {
+        return code;
+    }
     disclose::cli::run(disclose::cli::Cli::parse())
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Site, declaration, tree};
+use common::{Site, declaration, leftovers, tree};
 
 /// `build --out TARGET` exits 1, names TARGET and `why`, and leaves `guarded` byte for byte.
 fn assert_refused(site: &Site, target: &Path, why: &str, guarded: &Path) {
@@ -266,18 +266,6 @@ fn a_full_disk_fails_naming_the_path_and_keeps_the_old_output() {
     );
     assert_eq!(tree(&out), before, "the old output changed");
     assert_eq!(leftovers(&mount.path), Vec::<String>::new());
-}
-
-/// Staging and previous-output folders beside an output.
-fn leftovers(parent: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(parent)
-        .expect("list")
-        .filter_map(Result::ok)
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
-        .filter(|name| name.contains(".staging-") || name.contains(".previous-"))
-        .collect();
-    names.sort();
-    names
 }
 
 fn has_files(dir: &Path) -> bool {

@@ -8,6 +8,8 @@
 //! the middle of the swap, the previous output (`.NAME.previous-PID`). The next build, holding the
 //! lock, removes exactly those: matched by name, and only when that PID is no longer running. A
 //! previous output whose swap never finished is put back first, so nothing published is lost.
+//! A replaced output being removed in the background (`.NAME.retired-PID`, [`super::retire`]) is
+//! left to its remover while that runs, removed if it died, and never put back.
 
 use std::fs::{self, File, OpenOptions};
 use std::path::{Path, PathBuf};
@@ -63,11 +65,19 @@ pub fn previous_name(name: &str) -> String {
     format!(".{name}.previous-{}", std::process::id())
 }
 
-/// What a dead build left beside `out`, by kind.
+/// The start of the name a replaced output gets when a detached remover takes it over; the
+/// remover's PID follows ([`super::retire`]).
+pub fn retired_prefix(name: &str) -> String {
+    format!(".{name}.retired-")
+}
+
+/// What a dead build (or remover) left beside `out`, by kind.
 #[derive(Debug, PartialEq, Eq)]
 enum Leftover {
     Staging,
     Previous,
+    /// A replaced output handed to a remover: removed, never put back.
+    Retired,
 }
 
 /// Remove what dead builds left beside `parent/name`; call only while holding the lock. If the
@@ -105,11 +115,13 @@ pub fn clean_up_dead_builds(parent: &Path, name: &str) -> Result<Vec<PathBuf>, O
     Ok(removed)
 }
 
-/// `.NAME.staging-PID` or `.NAME.previous-PID`, exactly.
+/// `.NAME.staging-PID`, `.NAME.previous-PID` or `.NAME.retired-PID`, exactly.
 fn parse_leftover(file_name: &str, name: &str) -> Option<(Leftover, u32)> {
     let rest = file_name.strip_prefix('.')?.strip_prefix(name)?;
     let (kind, pid) = if let Some(pid) = rest.strip_prefix(".staging-") {
         (Leftover::Staging, pid)
+    } else if let Some(pid) = rest.strip_prefix(".retired-") {
+        (Leftover::Retired, pid)
     } else {
         (Leftover::Previous, rest.strip_prefix(".previous-")?)
     };
@@ -146,10 +158,16 @@ mod tests {
             parse_leftover(".public.previous-7", "public"),
             Some((Leftover::Previous, 7))
         );
+        assert_eq!(
+            parse_leftover(".public.retired-9", "public"),
+            Some((Leftover::Retired, 9))
+        );
         for other in [
             ".public.staging-",
             ".public.staging-4x",
             ".public.staging-42.bak",
+            ".public.retired-",
+            ".public.retired-9x",
             ".publicx.staging-42",
             ".public.lock",
             "public",
@@ -189,6 +207,25 @@ mod tests {
             "old"
         );
         assert!(!previous.exists());
+    }
+
+    #[test]
+    fn a_retired_output_is_left_to_its_remover_and_never_put_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let parent = dir.path();
+        let running = parent.join(".public.retired-1"); // PID 1 always runs
+        let dead = parent.join(format!(".public.retired-{}", std::process::id()));
+        for folder in [&running, &dead] {
+            fs::create_dir(folder).unwrap();
+            fs::write(folder.join("index.html"), "old").unwrap();
+        }
+        let removed = clean_up_dead_builds(parent, "public").unwrap();
+        assert_eq!(removed, vec![dead.clone()]);
+        assert!(running.is_dir());
+        assert!(
+            !parent.join("public").exists(),
+            "a retired output is never restored"
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@
 pub mod guard;
 pub mod lock;
 pub mod marker;
+pub mod retire;
 
 use std::fs;
 use std::io;
@@ -21,6 +22,7 @@ use crate::files::OutputFile;
 use crate::layout::{MANIFEST, RECORD};
 pub use guard::Purpose;
 use marker::Marker;
+pub use retire::Removal;
 
 /// How long a build waits for another build into the same folder before giving up.
 pub const DEFAULT_WAIT: Duration = Duration::from_secs(10);
@@ -76,6 +78,8 @@ pub struct Destination {
     pub purpose: Purpose,
     /// How long to wait for another build into the same folder.
     pub wait: Duration,
+    /// What happens to the output this one replaces.
+    pub removal: Removal,
 }
 
 impl Destination {
@@ -85,6 +89,7 @@ impl Destination {
             site_root: site_root.to_path_buf(),
             purpose: Purpose::Build,
             wait: DEFAULT_WAIT,
+            removal: Removal::Wait,
         }
     }
 
@@ -106,6 +111,7 @@ pub struct Staging {
     name: String,
     site: PathBuf,
     purpose: Purpose,
+    removal: Removal,
     committed: bool,
     _lock: Option<lock::OutputLock>,
 }
@@ -142,6 +148,7 @@ impl Staging {
             name,
             site,
             purpose: destination.purpose,
+            removal: destination.removal,
             committed: false,
             _lock: held,
         })
@@ -185,21 +192,24 @@ impl Staging {
 
     /// Swap the staging folder in as the output. The ownership marker is written beside it
     /// first (into a temporary file, renamed after the swap), so running out of space fails
-    /// before anything published changes.
-    pub fn commit(mut self) -> Result<(), OutputError> {
+    /// before anything published changes. Returns the replaced output's folder when a detached
+    /// process is still removing it ([`retire`]).
+    pub fn commit(mut self) -> Result<Option<PathBuf>, OutputError> {
         let marker_path = marker::path(&self.parent, &self.name);
         let pending = match self.purpose {
             Purpose::Build => Some(self.stage_marker(&marker_path)?),
             Purpose::Snapshot => None,
         };
-        swap_in(&self.dir, &self.out, &self.parent, &self.name)?;
+        let previous = swap_in(&self.dir, &self.out, &self.parent, &self.name)?;
         self.committed = true;
         if let Some(pending) = pending {
             fs::rename(&pending, &marker_path).map_err(|source| {
                 OutputError::io(&marker_path, "published, but cannot record it", source)
             })?;
         }
-        Ok(())
+        Ok(previous.and_then(|previous| {
+            retire::remove_replaced(&previous, &self.parent, &self.name, self.removal)
+        }))
     }
 
     fn stage_marker(&self, marker_path: &Path) -> Result<PathBuf, OutputError> {
@@ -235,7 +245,7 @@ pub fn publish(destination: &Destination, files: &[OutputFile]) -> Result<(), Ou
     for file in files {
         staging.write(&file.path, &file.bytes)?;
     }
-    staging.commit()
+    staging.commit().map(|_| ())
 }
 
 /// `out` may be replaced if it does not exist, is an empty folder, or is what this site's last
@@ -278,10 +288,14 @@ fn ensure_replaceable(
     why.map_or(Ok(()), |why| Err(refuse(why)))
 }
 
-/// Move the old output aside, move staging in, then delete the old output. If moving staging
-/// in fails, the old output is moved back. If deleting the old output fails, the next build
-/// removes it (it is named after this process, which will have ended).
-fn swap_in(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<(), OutputError> {
+/// Move the old output aside and move staging in; returns where the old output went, for the
+/// caller to remove ([`retire`]). If moving staging in fails, the old output is moved back.
+fn swap_in(
+    staging: &Path,
+    out: &Path,
+    parent: &Path,
+    name: &str,
+) -> Result<Option<PathBuf>, OutputError> {
     let previous = parent.join(lock::previous_name(name));
     let had_previous = out.exists();
     if had_previous {
@@ -299,8 +313,5 @@ fn swap_in(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<(), 
             source,
         ));
     }
-    if had_previous {
-        let _ = fs::remove_dir_all(&previous);
-    }
-    Ok(())
+    Ok(had_previous.then_some(previous))
 }

@@ -10,7 +10,7 @@ use std::fs;
 #[allow(clippy::duplicate_mod)]
 mod site_builder;
 #[allow(unused_imports)]
-pub use site_builder::{Run, Site, tree, write_files};
+pub use site_builder::{Run, Site, leftovers, tree, write_files};
 
 pub const SITE_TOML: &str = "title = \"测试单位 项目支出绩效目标公开\"\nbase_url = \"https://example.gov.cn/budget/\"\nlanguage = \"zh-CN\"\npublisher = \"测试单位\"\n";
 

@@ -123,6 +123,23 @@ impl Site {
     }
 }
 
+/// What builds leave beside an output while they run or after they died: staging, previous
+/// and retired (being removed in the background) folders, sorted.
+pub fn leftovers(parent: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(parent)
+        .unwrap_or_else(|err| panic!("{}: {err}", parent.display()))
+        .filter_map(Result::ok)
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| {
+            [".staging-", ".previous-", ".retired-"]
+                .iter()
+                .any(|kind| name.contains(kind))
+        })
+        .collect();
+    names.sort();
+    names
+}
+
 /// Write `(relative path, text)` pairs under `root`, creating folders.
 pub fn write_files(root: &Path, files: &[(&str, &str)]) {
     for (relative, text) in files {
