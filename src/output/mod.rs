@@ -202,14 +202,16 @@ impl Staging {
         };
         let previous = swap_in(&self.dir, &self.out, &self.parent, &self.name)?;
         self.committed = true;
+        // Dealt with before the marker, so a failure to record it does not leave it behind.
+        let retiring = previous.and_then(|previous| {
+            retire::remove_replaced(&previous, &self.parent, &self.name, self.removal)
+        });
         if let Some(pending) = pending {
             fs::rename(&pending, &marker_path).map_err(|source| {
                 OutputError::io(&marker_path, "published, but cannot record it", source)
             })?;
         }
-        Ok(previous.and_then(|previous| {
-            retire::remove_replaced(&previous, &self.parent, &self.name, self.removal)
-        }))
+        Ok(retiring)
     }
 
     fn stage_marker(&self, marker_path: &Path) -> Result<PathBuf, OutputError> {
