@@ -127,3 +127,80 @@ fn an_unknown_policy_is_a_usage_error_that_names_the_choices() {
     }
     assert_eq!(tree(&site.public()), before, "nothing was built");
 }
+
+/// Every file under `dir` by relative path, with its inode.
+#[cfg(unix)]
+fn inodes(dir: &std::path::Path) -> std::collections::BTreeMap<String, u64> {
+    use std::os::unix::fs::MetadataExt;
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| {
+            let relative = entry.path().strip_prefix(dir).expect("inside");
+            let inode = entry.metadata().expect("metadata").ino();
+            (relative.to_string_lossy().replace('\\', "/"), inode)
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rebuild_links_unchanged_files_and_writes_every_other_one_afresh() {
+    let site = Site::new();
+    site.build();
+    let before = inodes(&site.public());
+    // One declaration changes; a page of the old output is edited by hand.
+    site.write(
+        "content/2023/beta.toml",
+        &common::declaration("乙项目", "300001"),
+    );
+    let hand_edited = site.public().join("2023/alpha/index.html");
+    let mut bytes = std::fs::read(&hand_edited).expect("read");
+    bytes.extend_from_slice(b"<!-- edited by hand -->");
+    std::fs::write(&hand_edited, &bytes).expect("write");
+
+    site.build();
+    let fresh = site.path("fresh");
+    disclose::build::build(&disclose::build::BuildOptions::new(site.root()), &fresh)
+        .expect("fresh build");
+    assert_eq!(
+        tree(&site.public()),
+        tree(&fresh),
+        "a rebuild gives what a build into a fresh folder gives"
+    );
+    assert_eq!(leftovers(site.root()), Vec::<String>::new());
+
+    let after = inodes(&site.public());
+    let reused: Vec<&String> = after
+        .iter()
+        .filter(|(path, inode)| before.get(*path) == Some(*inode))
+        .map(|(path, _)| path)
+        .collect();
+    // The assets did not change.
+    assert!(
+        reused.iter().any(|path| path.starts_with("assets/")),
+        "nothing reused: {reused:?}"
+    );
+    for changed in [
+        "2023/beta/index.html",
+        "2023/index.html",
+        "index.html",
+        "SHA256SUMS",
+        "2023/alpha/index.html",
+    ] {
+        assert!(before.contains_key(changed), "{changed} was built before");
+        assert!(
+            !reused.contains(&&changed.to_string()),
+            "{changed} should have been written afresh"
+        );
+    }
+    // Reused files are the new output's own now: nothing else links to them.
+    use std::os::unix::fs::MetadataExt;
+    for path in reused {
+        let links = std::fs::metadata(site.public().join(path))
+            .expect("metadata")
+            .nlink();
+        assert_eq!(links, 1, "{path}");
+    }
+}

@@ -3,7 +3,8 @@
 //! [`Staging::begin`] checks the destination ([`guard`]), takes the folder's lock ([`lock`]),
 //! removes what dead builds left behind and makes a staging folder beside the output. Files are
 //! then written into it as they are produced, from any thread ([`Staging::write`]), and
-//! [`Staging::commit`] swaps it in. Until then the previous output is untouched; a failure, or a
+//! [`Staging::commit`] swaps it in. A file the replaced output already holds byte for byte is
+//! linked from it instead ([`reuse`]). Until then the previous output is untouched; a failure, or a
 //! staging dropped without commit, removes the staging folder. disclose replaces only a folder
 //! its own last build made there ([`marker`]), or an empty one; anything else is refused, never
 //! deleted.
@@ -12,6 +13,7 @@ pub mod guard;
 pub mod lock;
 pub mod marker;
 pub mod retire;
+pub mod reuse;
 
 use std::fs;
 use std::io;
@@ -112,6 +114,8 @@ pub struct Staging {
     site: PathBuf,
     purpose: Purpose,
     removal: Removal,
+    /// Unchanged files of the output being replaced, linked instead of written (builds only).
+    reuse: Option<reuse::Reuse>,
     committed: bool,
     _lock: Option<lock::OutputLock>,
 }
@@ -141,6 +145,11 @@ impl Staging {
         let dir = parent.join(lock::staging_name(&name));
         fs::create_dir(&dir)
             .map_err(|source| OutputError::io(&dir, "cannot create the staging folder", source))?;
+        // A snapshot never links into an earlier archive: the archive is the user's to commit.
+        let reuse = match destination.purpose {
+            Purpose::Build => reuse::Reuse::from(&out),
+            Purpose::Snapshot => None,
+        };
         Ok(Staging {
             dir,
             out,
@@ -149,32 +158,28 @@ impl Staging {
             site,
             purpose: destination.purpose,
             removal: destination.removal,
+            reuse,
             committed: false,
             _lock: held,
         })
     }
 
-    /// Write one file (a `/`-separated path relative to the output root). Safe to call from many
-    /// threads at once.
+    /// Write one file (a `/`-separated path relative to the output root), or link it from the
+    /// replaced output if that holds the same bytes ([`reuse`]). Safe to call from many threads
+    /// at once.
     pub fn write(&self, relative: &str, bytes: &[u8]) -> Result<(), OutputError> {
         let path = self.staged_path(relative)?;
         if let Some(folder) = path.parent() {
             fs::create_dir_all(folder)
                 .map_err(|source| OutputError::io(folder, "cannot create the folder", source))?;
         }
-        fs::write(&path, bytes).map_err(|source| OutputError::io(&path, "cannot write", source))
-    }
-
-    /// Copy a file from disk (an archived year's file) without reading it into memory.
-    pub fn copy(&self, relative: &str, from: &Path) -> Result<(), OutputError> {
-        let path = self.staged_path(relative)?;
-        if let Some(folder) = path.parent() {
-            fs::create_dir_all(folder)
-                .map_err(|source| OutputError::io(folder, "cannot create the folder", source))?;
+        if let Some(reuse) = &self.reuse
+            && reuse.link_if_unchanged(relative, bytes, &path)
+        {
+            return Ok(());
         }
-        fs::copy(from, &path)
-            .map(|_| ())
-            .map_err(|source| OutputError::io(&path, "cannot copy", source))
+        reuse::write_new(&path, bytes)
+            .map_err(|source| OutputError::io(&path, "cannot write", source))
     }
 
     fn staged_path(&self, relative: &str) -> Result<PathBuf, OutputError> {

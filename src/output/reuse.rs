@@ -1,0 +1,146 @@
+//! Reusing the files of the output a build replaces.
+//!
+//! A rebuild into `public/` makes mostly the same files as the build before it: every archived
+//! year's, and every page an edit did not touch. Writing each one again costs a new inode and
+//! its data blocks, and removing the old output later frees them again; on the benchmark's
+//! 100,000-declaration site that is most of a rebuild. So a file whose bytes are exactly those
+//! of the same path in the replaced output is hard-linked from it instead of written.
+//!
+//! What stays true:
+//! - the replaced output is only read and linked from, never written: a failed or killed build
+//!   leaves its bytes as they were (only its files' link counts change while staging exists);
+//! - a file is reused only after its bytes were compared in full with the new ones, so a page
+//!   edited by hand in the old output is written afresh;
+//! - a reused file keeps its modification time, so `rsync` and HTTP caches see it unchanged;
+//! - a staged path is always created new ([`write_new`]), so a second write to a path never
+//!   writes through a link into the old output.
+//!
+//! Where links are not possible (another file system, no hard links), the first failure turns
+//! reuse off for the rest of the build and files are written as before.
+
+use std::fs::{self, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// The replaced output a build may link unchanged files from.
+#[derive(Debug)]
+pub struct Reuse {
+    previous: PathBuf,
+    links_work: AtomicBool,
+}
+
+impl Reuse {
+    /// Reuse files of `previous`, the output folder the build will replace, if it is a folder
+    /// (not a link to one).
+    pub fn from(previous: &Path) -> Option<Reuse> {
+        let is_folder = fs::symlink_metadata(previous).is_ok_and(|meta| meta.is_dir());
+        is_folder.then(|| Reuse {
+            previous: previous.to_path_buf(),
+            links_work: AtomicBool::new(true),
+        })
+    }
+
+    /// Link `relative` from the previous output to `staged` if that file holds exactly `bytes`.
+    /// Returns whether it did; on `false` the caller writes the file.
+    pub fn link_if_unchanged(&self, relative: &str, bytes: &[u8], staged: &Path) -> bool {
+        if !self.links_work.load(Ordering::Relaxed) {
+            return false;
+        }
+        let old = self.previous.join(relative);
+        let same_size = fs::symlink_metadata(&old)
+            .is_ok_and(|meta| meta.file_type().is_file() && meta.len() == bytes.len() as u64);
+        if !same_size || !fs::read(&old).is_ok_and(|old_bytes| old_bytes == bytes) {
+            return false;
+        }
+        match fs::hard_link(&old, staged) {
+            Ok(()) => true,
+            Err(_) => {
+                self.links_work.store(false, Ordering::Relaxed);
+                false
+            }
+        }
+    }
+}
+
+/// Write `bytes` to `path` as a new file. An existing file there is unlinked first, never
+/// truncated: it may be a link into the previous output.
+pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let create = || OpenOptions::new().write(true).create_new(true).open(path);
+    let mut file = match create() {
+        Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {
+            fs::remove_file(path)?;
+            create()?
+        }
+        opened => opened?,
+    };
+    file.write_all(bytes)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::MetadataExt;
+
+    fn inode(path: &Path) -> u64 {
+        fs::metadata(path).expect("metadata").ino()
+    }
+
+    #[test]
+    fn only_a_file_with_the_same_bytes_is_linked() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (previous, staging) = (dir.path().join("public"), dir.path().join("staging"));
+        fs::create_dir_all(previous.join("2023")).expect("mkdir");
+        fs::create_dir_all(staging.join("2023")).expect("mkdir");
+        fs::write(previous.join("2023/a.html"), "同样的页面").expect("write");
+        fs::write(previous.join("2023/b.html"), "旧的页面").expect("write");
+        let reuse = Reuse::from(&previous).expect("a folder");
+
+        let staged_a = staging.join("2023/a.html");
+        assert!(reuse.link_if_unchanged("2023/a.html", "同样的页面".as_bytes(), &staged_a));
+        assert_eq!(inode(&staged_a), inode(&previous.join("2023/a.html")));
+
+        // Same length, other bytes; other length; missing.
+        let staged_b = staging.join("2023/b.html");
+        assert!(!reuse.link_if_unchanged("2023/b.html", "新的页面".as_bytes(), &staged_b));
+        assert!(!reuse.link_if_unchanged("2023/b.html", b"longer than before", &staged_b));
+        assert!(!reuse.link_if_unchanged("2023/c.html", b"", &staging.join("2023/c.html")));
+        assert!(!staged_b.exists());
+    }
+
+    #[test]
+    fn writing_over_a_linked_file_leaves_the_previous_output_alone() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (previous, staging) = (dir.path().join("public"), dir.path().join("staging"));
+        fs::create_dir_all(&previous).expect("mkdir");
+        fs::create_dir_all(&staging).expect("mkdir");
+        fs::write(previous.join("index.html"), "旧").expect("write");
+        let reuse = Reuse::from(&previous).expect("a folder");
+        let staged = staging.join("index.html");
+        assert!(reuse.link_if_unchanged("index.html", "旧".as_bytes(), &staged));
+
+        write_new(&staged, "新".as_bytes()).expect("write");
+        assert_eq!(fs::read_to_string(&staged).expect("read"), "新");
+        assert_eq!(
+            fs::read_to_string(previous.join("index.html")).expect("read"),
+            "旧"
+        );
+    }
+
+    #[test]
+    fn a_link_or_a_missing_folder_is_not_reused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        assert!(Reuse::from(&dir.path().join("missing")).is_none());
+        let real = dir.path().join("real");
+        fs::create_dir(&real).expect("mkdir");
+        let linked = dir.path().join("linked");
+        std::os::unix::fs::symlink(&real, &linked).expect("symlink");
+        assert!(Reuse::from(&linked).is_none());
+        fs::write(real.join("page.html"), "x").expect("write");
+        let reuse = Reuse::from(&real).expect("a folder");
+        std::os::unix::fs::symlink(real.join("page.html"), real.join("alias.html"))
+            .expect("symlink");
+        let staged = dir.path().join("alias.html");
+        assert!(!reuse.link_if_unchanged("alias.html", b"x", &staged));
+    }
+}
