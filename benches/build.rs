@@ -14,7 +14,8 @@
 //! `--archived`, every year but the last is snapshotted (`disclose snapshot YEAR`), and full
 //! builds (with `archive/` set aside) and archived ones alternate: the archived years are copied
 //! and verified, not rendered. A last archived build goes into an earlier one's output, as an
-//! office rebuilds `public/`.
+//! office rebuilds `public/`. Each round also times GNU `cp -r` of the archived years into a
+//! fresh folder: the file system's floor under copying them.
 //!
 //! `benches/hugo.sh` installs nothing: it checks that hugo is present and runs this.
 
@@ -214,6 +215,7 @@ fn archived_runs(
     let set_aside = work.join("archive-set-aside");
     let mut full = Vec::new();
     let mut archived = Vec::new();
+    let mut copied = Vec::new();
     for run in 0..runs {
         let move_archive = |from: &Path, to: &Path| {
             fs::rename(from, to).map_err(|err| format!("{}: {err}", from.display()))
@@ -235,6 +237,15 @@ fn archived_runs(
         let result = timed(&mut build_command(disclose, site, &out))?;
         println!("  archived run {run}: {}", describe(&result));
         archived.push(result);
+        let result = timed(&mut copy_command(
+            &archive,
+            &work.join(format!("cp-out-{run}")),
+        )?)?;
+        println!(
+            "  cp -r of the archived years, run {run}: {}",
+            describe(&result)
+        );
+        copied.push(result);
     }
     let rebuilt = timed(&mut build_command(
         disclose,
@@ -259,7 +270,28 @@ fn archived_runs(
     Ok(vec![
         row(&label, median(&mut archived)),
         row(&format!("{label}, rebuilt over its output"), &rebuilt),
+        row(
+            &format!("`cp -r` of the {} archived years alone", size.years - 1),
+            median(&mut copied),
+        ),
     ])
+}
+
+/// GNU `cp -r` of every archived year into a fresh folder: what copying the archived output
+/// costs on this file system with nothing rendered, verified or hashed, the floor under the
+/// archived build's copy (the build copies the same files, on both cores).
+fn copy_command(archive: &Path, out: &Path) -> Result<Command, String> {
+    fs::create_dir_all(out).map_err(|err| format!("{}: {err}", out.display()))?;
+    let mut years: Vec<PathBuf> = fs::read_dir(archive)
+        .map_err(|err| format!("{}: {err}", archive.display()))?
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.is_dir())
+        .collect();
+    years.sort();
+    let mut command = Command::new("cp");
+    command.arg("-r").args(years).arg(out);
+    Ok(command)
 }
 
 /// `disclose snapshot YEAR` for every year but the last (not timed).
