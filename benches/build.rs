@@ -13,9 +13,9 @@
 //! neither is flushing what earlier runs wrote before each run starts. With
 //! `--archived`, every year but the last is snapshotted (`disclose snapshot YEAR`), and full
 //! builds (with `archive/` set aside) and archived ones alternate: the archived years are copied
-//! and verified, not rendered. A last archived build goes into an earlier one's output, as an
-//! office rebuilds `public/`. Each round also times GNU `cp -r` of the archived years into a
-//! fresh folder: the file system's floor under copying them.
+//! and verified, not rendered. Each round also times GNU `cp -r` of the archived years into a
+//! fresh folder: the file system's floor under copying them. Last, a full build and an archived
+//! one are each rebuilt into an earlier output, as an office rebuilds `public/`.
 //!
 //! `benches/hugo.sh` installs nothing: it checks that hugo is present and runs this.
 
@@ -198,11 +198,12 @@ fn bench_size(
     Ok(rows)
 }
 
-/// Snapshot every year but the last, then time full builds (with `archive/` set aside) and
-/// archived ones alternately, so that both see the same machine: page cache, memory and disk
-/// fill up over a session, and the runs late in it are slower. Then rebuild once into the first
-/// archived output, as an office rebuilds `public/` (the replaced output is removed in the
-/// background, after the build returned).
+/// Snapshot every year but the last, then time full builds (with `archive/` set aside),
+/// archived ones and `cp -r` of the archived years alternately, so that all see the same
+/// machine: page cache, memory and disk fill up over a session, and the runs late in it are
+/// slower. Then rebuild the first full output and the first archived one, as an office
+/// rebuilds `public/` (the replaced output is removed in the background, after the build
+/// returned).
 fn archived_runs(
     disclose: &Path,
     size: Size,
@@ -216,10 +217,10 @@ fn archived_runs(
     let mut full = Vec::new();
     let mut archived = Vec::new();
     let mut copied = Vec::new();
+    let move_archive = |from: &Path, to: &Path| {
+        fs::rename(from, to).map_err(|err| format!("{}: {err}", from.display()))
+    };
     for run in 0..runs {
-        let move_archive = |from: &Path, to: &Path| {
-            fs::rename(from, to).map_err(|err| format!("{}: {err}", from.display()))
-        };
         move_archive(&archive, &set_aside)?;
         let result = timed(&mut build_command(
             disclose,
@@ -247,6 +248,18 @@ fn archived_runs(
         );
         copied.push(result);
     }
+    // A rebuild links unchanged files from the output it replaces, whose folders are then
+    // removed in the background; that slows whatever ext4 allocates next. So the second
+    // rebuild starts after the first one's remover finished and the file system settled.
+    move_archive(&archive, &set_aside)?;
+    let full_rebuilt = timed(&mut build_command(disclose, site, &work.join("full-out-0")));
+    move_archive(&set_aside, &archive)?;
+    let full_rebuilt = full_rebuilt?;
+    println!(
+        "  full, rebuilt into run 0's output: {}",
+        describe(&full_rebuilt)
+    );
+    settle_after_removal(work, REBUILD_SETTLE);
     let rebuilt = timed(&mut build_command(
         disclose,
         site,
@@ -258,21 +271,31 @@ fn archived_runs(
     );
     let full = median(&mut full).wall;
     let label = format!("{}, {} archived", size.label(), size.years - 1);
-    let row = |label: &str, run: &Run| {
+    // A row with its time as a share of `whole`, the full build or rebuild.
+    let row = |label: &str, run: &Run, whole: (&str, Duration)| {
         format!(
-            "| {label} | {:.2} s ({:.2} of the full build in this run, {:.2} s) | {} | | | |",
+            "| {label} | {:.2} s ({:.2} of the full {} in this run, {:.2} s) | {} | | | |",
             run.wall.as_secs_f64(),
-            run.wall.as_secs_f64() / full.as_secs_f64(),
-            full.as_secs_f64(),
+            run.wall.as_secs_f64() / whole.1.as_secs_f64(),
+            whole.0,
+            whole.1.as_secs_f64(),
             mib(run.peak_rss_kib)
         )
     };
+    let copy_label = format!("`cp -r` of the {} archived years alone", size.years - 1);
     Ok(vec![
-        row(&label, median(&mut archived)),
-        row(&format!("{label}, rebuilt over its output"), &rebuilt),
+        row(&label, median(&mut archived), ("build", full)),
+        row(&copy_label, median(&mut copied), ("build", full)),
+        format!(
+            "| {}, full, rebuilt over its output | {:.2} s | {} | | | |",
+            size.label(),
+            full_rebuilt.wall.as_secs_f64(),
+            mib(full_rebuilt.peak_rss_kib)
+        ),
         row(
-            &format!("`cp -r` of the {} archived years alone", size.years - 1),
-            median(&mut copied),
+            &format!("{label}, rebuilt over its output"),
+            &rebuilt,
+            ("rebuild", full_rebuilt.wall),
         ),
     ])
 }
@@ -399,6 +422,19 @@ fn wait4(pid: u32) -> Result<(i32, u64), String> {
 /// 100,000-declaration site with nine years archived took 26 s instead of 9 s right after
 /// another output of it was deleted. `sync` first, so the blocks are written.
 const SETTLE: Duration = Duration::from_secs(65);
+
+/// How long before each rebuild after the previous one's remover finished: the 60 s of
+/// [`SETTLE`] and the 300 more that apply while the freed inodes' table blocks are rewritten,
+/// which new files next to them do at once.
+const REBUILD_SETTLE: Duration = Duration::from_secs(370);
+
+/// Wait for background removers in `folder`, flush, and wait `settle`.
+fn settle_after_removal(folder: &Path, settle: Duration) {
+    wait_for_removers(folder);
+    // SAFETY: sync(2) takes no arguments and cannot fail.
+    unsafe { libc::sync() };
+    std::thread::sleep(settle);
+}
 
 /// Wait for background removers, remove the work folder, then let the file system settle.
 fn remove_and_settle(folder: tempfile::TempDir) {
