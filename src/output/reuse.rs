@@ -11,6 +11,9 @@
 //!   leaves its bytes as they were (only its files' link counts change while staging exists);
 //! - a file is reused only after its bytes were compared in full with the new ones, so a page
 //!   edited by hand in the old output is written afresh;
+//! - on Linux the old file is compared only if its bytes are in the page cache
+//!   ([`read_if_cached`]): this machine's cache empties within minutes, and reading a cold
+//!   100,000-page output from disk made a rebuild slower than writing it (49.7 s against 40 s);
 //! - a reused file keeps its modification time, so `rsync` and HTTP caches see it unchanged;
 //! - a staged path is always created new ([`write_new`]), so a second write to a path never
 //!   writes through a link into the old output.
@@ -50,7 +53,9 @@ impl Reuse {
         let old = self.previous.join(relative);
         let same_size = fs::symlink_metadata(&old)
             .is_ok_and(|meta| meta.file_type().is_file() && meta.len() == bytes.len() as u64);
-        if !same_size || !fs::read(&old).is_ok_and(|old_bytes| old_bytes == bytes) {
+        if !same_size
+            || read_if_cached(&old, bytes.len()).is_none_or(|old_bytes| old_bytes != bytes)
+        {
             return false;
         }
         match fs::hard_link(&old, staged) {
@@ -61,6 +66,34 @@ impl Reuse {
             }
         }
     }
+}
+
+/// The whole of the regular file at `path` if it is exactly `len` bytes long and (on Linux) all
+/// of them are in the page cache; `None` otherwise, without waiting for the disk.
+#[cfg(target_os = "linux")]
+fn read_if_cached(path: &Path, len: usize) -> Option<Vec<u8>> {
+    use rustix::io::{ReadWriteFlags, preadv2};
+    let file = fs::File::open(path).ok()?;
+    if file.metadata().ok()?.len() != len as u64 {
+        return None;
+    }
+    let mut bytes = vec![0; len];
+    let mut filled = 0;
+    while filled < len {
+        let mut slices = [io::IoSliceMut::new(&mut bytes[filled..])];
+        // RWF_NOWAIT: EAGAIN instead of a disk read when a page is not cached.
+        match preadv2(&file, &mut slices, filled as u64, ReadWriteFlags::NOWAIT) {
+            Ok(0) | Err(_) => return None,
+            Ok(read) => filled += read,
+        }
+    }
+    Some(bytes)
+}
+
+/// Elsewhere every file is read.
+#[cfg(not(target_os = "linux"))]
+fn read_if_cached(path: &Path, len: usize) -> Option<Vec<u8>> {
+    fs::read(path).ok().filter(|bytes| bytes.len() == len)
 }
 
 /// Write `bytes` to `path` as a new file. An existing file there is unlinked first, never
@@ -125,6 +158,39 @@ mod tests {
             fs::read_to_string(previous.join("index.html")).expect("read"),
             "旧"
         );
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_no_longer_in_memory_is_written_not_read_from_disk() {
+        use std::os::fd::AsRawFd;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (previous, staging) = (dir.path().join("public"), dir.path().join("staging"));
+        fs::create_dir_all(&previous).expect("mkdir");
+        fs::create_dir_all(&staging).expect("mkdir");
+        let page = previous.join("page.html");
+        let bytes = "归档页面".repeat(4096).into_bytes();
+        fs::write(&page, &bytes).expect("write");
+        assert!(read_if_cached(&page, bytes.len()).is_some(), "just written");
+
+        let file = fs::File::open(&page).expect("open");
+        file.sync_all().expect("sync");
+        // SAFETY: a plain advice call on a file descriptor this test owns.
+        let advised =
+            unsafe { libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED) };
+        assert_eq!(advised, 0, "fadvise");
+        let reuse = Reuse::from(&previous).expect("a folder");
+        assert!(
+            !reuse.link_if_unchanged("page.html", &bytes, &staging.join("page.html")),
+            "an evicted file must not be read back from disk (is the temp dir on tmpfs?)"
+        );
+        assert_eq!(
+            read_if_cached(&page, bytes.len() - 1),
+            None,
+            "length differs"
+        );
+        assert_eq!(fs::read(&page).expect("read"), bytes);
+        assert!(read_if_cached(&page, bytes.len()).is_some(), "cached again");
     }
 
     #[test]
