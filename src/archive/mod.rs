@@ -10,6 +10,7 @@
 pub mod copy;
 pub mod published;
 pub mod record;
+mod source_cache;
 pub mod tarball;
 pub mod verify;
 
@@ -266,7 +267,7 @@ fn source_warnings(root: &Path, record: &Record) -> Vec<Diagnostic> {
     if !content.is_dir() {
         return Vec::new();
     }
-    let current = match record::hash_sources(root, year) {
+    let current = match source_cache::hash_sources(root, year) {
         Ok(current) => current,
         Err(message) => return vec![Diagnostic::warning(content, "", message)],
     };

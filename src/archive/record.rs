@@ -103,6 +103,18 @@ impl From<&Totals> for RecordTotals {
 /// Every file of `content/YEAR/` (hidden files excepted) with its SHA-256, in path order.
 /// A missing folder gives an empty list.
 pub fn hash_sources(root: &Path, year: u16) -> Result<Vec<Source>, String> {
+    // Reading and hashing are the cost; a year has thousands of files.
+    let mut sources = source_files(root, year)?
+        .par_iter()
+        .map(|entry| hash_source(root, entry.path()))
+        .collect::<Result<Vec<Source>, String>>()?;
+    sources.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(sources)
+}
+
+/// The files [`hash_sources`] hashes: every file of `content/YEAR/` but hidden ones, in path
+/// order (none when the folder is missing).
+pub fn source_files(root: &Path, year: u16) -> Result<Vec<walkdir::DirEntry>, String> {
     let folder = root.join("content").join(year.to_string());
     if !folder.is_dir() {
         return Ok(Vec::new());
@@ -112,24 +124,20 @@ pub fn hash_sources(root: &Path, year: u16) -> Result<Vec<Source>, String> {
         let entry = entry.map_err(|err| format!("{}: cannot read: {err}", folder.display()))?;
         let hidden = entry.file_name().to_string_lossy().starts_with('.');
         if entry.file_type().is_file() && !hidden {
-            files.push(entry.into_path());
+            files.push(entry);
         }
     }
-    // Reading and hashing are the cost; a year has thousands of files.
-    let mut sources = files
-        .par_iter()
-        .map(|path| {
-            let bytes =
-                fs::read(path).map_err(|err| format!("{}: cannot read: {err}", path.display()))?;
-            let relative = path.strip_prefix(root).unwrap_or(path);
-            Ok(Source {
-                path: display_path(relative),
-                sha256: sha256_hex(&bytes),
-            })
-        })
-        .collect::<Result<Vec<Source>, String>>()?;
-    sources.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(sources)
+    Ok(files)
+}
+
+/// Read and hash one source file; its path in the result is relative to `root`.
+pub fn hash_source(root: &Path, path: &Path) -> Result<Source, String> {
+    let bytes = fs::read(path).map_err(|err| format!("{}: cannot read: {err}", path.display()))?;
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    Ok(Source {
+        path: display_path(relative),
+        sha256: sha256_hex(&bytes),
+    })
 }
 
 /// One hash for a list of sources: SHA-256 of their `HASH  path` lines.
