@@ -57,7 +57,8 @@ struct Entry {
 /// hashed, and remembering the rest for the next build.
 pub fn hash_sources(root: &Path, year: u16) -> Result<Vec<Source>, String> {
     let hashed_at = nanos(SystemTime::now());
-    let remembered = load(&entry_path(root, year));
+    let cached = fs::read_to_string(entry_path(root, year)).ok();
+    let remembered = cached.as_deref().map(parse).unwrap_or_default();
     let files = record::source_files(root, year)?;
     let hashed: Vec<(Source, Option<Entry>)> = files
         .par_iter()
@@ -84,7 +85,7 @@ pub fn hash_sources(root: &Path, year: u16) -> Result<Vec<Source>, String> {
             Ok((source, entry))
         })
         .collect::<Result<_, String>>()?;
-    let _ = store(root, year, &hashed);
+    let _ = store(root, year, &hashed, cached.as_deref());
     let mut sources: Vec<Source> = hashed.into_iter().map(|(source, _)| source).collect();
     sources.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(sources)
@@ -122,11 +123,8 @@ fn nanos(time: SystemTime) -> i128 {
     }
 }
 
-/// The remembered entries by path; empty if the file is missing or not wholly well-formed.
-fn load(path: &Path) -> HashMap<String, Entry> {
-    let Ok(text) = fs::read_to_string(path) else {
-        return HashMap::new();
-    };
+/// The remembered entries by path; empty if the text is not wholly well-formed.
+fn parse(text: &str) -> HashMap<String, Entry> {
     let mut lines = text.lines();
     if lines.next() != Some(HEADER) {
         return HashMap::new();
@@ -166,8 +164,14 @@ fn parse_line(line: &str) -> Option<(String, Entry)> {
     ))
 }
 
-/// Write the entries of this build (files that could not be stamped are left out).
-fn store(root: &Path, year: u16, hashed: &[(Source, Option<Entry>)]) -> std::io::Result<()> {
+/// Write the entries of this build (files that could not be stamped are left out), unless they
+/// are what the cache file already holds (`cached`).
+fn store(
+    root: &Path,
+    year: u16,
+    hashed: &[(Source, Option<Entry>)],
+    cached: Option<&str>,
+) -> std::io::Result<()> {
     let mut text = format!("{HEADER}\n");
     for (source, entry) in hashed {
         let Some(entry) = entry else { continue };
@@ -185,10 +189,10 @@ fn store(root: &Path, year: u16, hashed: &[(Source, Option<Entry>)]) -> std::io:
             entry.sha256, entry.hashed_at, source.path
         ));
     }
-    let path = entry_path(root, year);
-    if fs::read_to_string(&path).is_ok_and(|old| old == text) {
+    if cached == Some(text.as_str()) {
         return Ok(());
     }
+    let path = entry_path(root, year);
     let folder = root.join(CACHE_DIR);
     fs::create_dir_all(&folder)?;
     let temporary = folder.join(format!(".{year}.tsv.tmp-{}", std::process::id()));
@@ -201,6 +205,12 @@ fn store(root: &Path, year: u16, hashed: &[(Source, Option<Entry>)]) -> std::io:
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+
+    fn load(path: &Path) -> HashMap<String, Entry> {
+        fs::read_to_string(path)
+            .map(|text| parse(&text))
+            .unwrap_or_default()
+    }
 
     fn site_with(files: &[(&str, &str)]) -> tempfile::TempDir {
         let root = tempfile::tempdir().expect("tempdir");
@@ -255,7 +265,7 @@ mod tests {
             path: file.clone(),
             sha256: entry.sha256.clone(),
         };
-        store(root.path(), 2022, &[(source, Some(entry))]).expect("store");
+        store(root.path(), 2022, &[(source, Some(entry))], None).expect("store");
         let sources = hash_sources(root.path(), 2022).expect("second");
         assert_eq!(sources[0].sha256, "0".repeat(64));
 
@@ -266,7 +276,7 @@ mod tests {
             path: file,
             sha256: entry.sha256.clone(),
         };
-        store(root.path(), 2022, &[(source, Some(entry))]).expect("store");
+        store(root.path(), 2022, &[(source, Some(entry))], None).expect("store");
         let sources = hash_sources(root.path(), 2022).expect("third");
         assert_eq!(
             sources,
