@@ -1,8 +1,36 @@
-//! A produced file: where it goes in the output and its bytes.
+//! A produced file: where it goes in the output and its bytes; and writing a single file so that
+//! a reader never sees half of it.
+
+use std::fs;
+use std::io;
+use std::path::Path;
 
 /// One file of the output, by its `/`-separated path relative to the output root.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
     pub path: String,
     pub bytes: Vec<u8>,
+}
+
+/// Why [`write_replacing`] failed: what it was doing, and the error.
+#[derive(Debug)]
+pub struct ReplaceError {
+    pub action: &'static str,
+    pub source: io::Error,
+}
+
+/// Write `bytes` to `path` through a temporary file beside it (`.NAME.tmp-PID`), renamed into
+/// place, so a reader never sees half a file. The temporary file is removed if the rename fails.
+pub fn write_replacing(path: &Path, bytes: &[u8]) -> Result<(), ReplaceError> {
+    let name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    let failed = |action, source| ReplaceError { action, source };
+    fs::write(&temporary, bytes).map_err(|err| failed("cannot write", err))?;
+    fs::rename(&temporary, path).map_err(|err| {
+        let _ = fs::remove_file(&temporary);
+        failed("cannot move into place", err)
+    })
 }

@@ -26,6 +26,7 @@ use rayon::prelude::*;
 
 use super::record::{self, Source};
 use crate::diagnostics::display_path;
+use crate::files::write_replacing;
 
 /// The cache folder, relative to the site root.
 pub const CACHE_DIR: &str = ".disclose-cache/sources";
@@ -192,14 +193,8 @@ fn store(
     if cached == Some(text.as_str()) {
         return Ok(());
     }
-    let path = entry_path(root, year);
-    let folder = root.join(CACHE_DIR);
-    fs::create_dir_all(&folder)?;
-    let temporary = folder.join(format!(".{year}.tsv.tmp-{}", std::process::id()));
-    fs::write(&temporary, text)?;
-    fs::rename(&temporary, &path).inspect_err(|_| {
-        let _ = fs::remove_file(&temporary);
-    })
+    fs::create_dir_all(root.join(CACHE_DIR))?;
+    write_replacing(&entry_path(root, year), text.as_bytes()).map_err(|err| err.source)
 }
 
 #[cfg(all(test, unix))]

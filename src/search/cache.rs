@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use super::FORMAT_VERSION;
 use super::shard::{TermEntry, YearShard, range};
+use crate::files::write_replacing;
 
 /// The cache folder, relative to the site root.
 pub const CACHE_DIR: &str = ".disclose-cache/search";
@@ -32,14 +33,8 @@ pub fn load(root: &Path, year: u16, key: &str) -> Option<YearShard> {
 
 /// Store `shard` for `key`, atomically. Failing to write is not an error (see the module docs).
 pub fn store(root: &Path, key: &str, shard: &YearShard) -> std::io::Result<()> {
-    let path = entry_path(root, shard.year);
-    let folder = root.join(CACHE_DIR);
-    fs::create_dir_all(&folder)?;
-    let temporary = folder.join(format!(".{}.shard.tmp-{}", shard.year, std::process::id()));
-    fs::write(&temporary, encode(shard, key))?;
-    fs::rename(&temporary, &path).inspect_err(|_| {
-        let _ = fs::remove_file(&temporary);
-    })
+    fs::create_dir_all(root.join(CACHE_DIR))?;
+    write_replacing(&entry_path(root, shard.year), &encode(shard, key)).map_err(|err| err.source)
 }
 
 /// The entry's bytes: magic, format, key, the shard's numbers and arenas, its digest.

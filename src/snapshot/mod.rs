@@ -11,7 +11,6 @@
 pub mod amend;
 pub mod diff;
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::archive::record::{self, RECORD, Record, SnapshotTime};
@@ -181,18 +180,13 @@ fn make_record(
 
 /// Write `bytes` to `path` through a temporary file beside it, so a reader never sees half a file.
 pub(crate) fn write_replacing(path: &Path, bytes: &[u8]) -> Result<PathBuf, SnapshotError> {
-    let name = path
-        .file_name()
-        .map(|name| name.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temporary = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    let failed = |action: &str, err: std::io::Error| {
-        SnapshotError::Other(format!("{}: {action}: {err}", path.display()))
-    };
-    fs::write(&temporary, bytes).map_err(|err| failed("cannot write", err))?;
-    fs::rename(&temporary, path).map_err(|err| {
-        let _ = fs::remove_file(&temporary);
-        failed("cannot move into place", err)
+    crate::files::write_replacing(path, bytes).map_err(|err| {
+        SnapshotError::Other(format!(
+            "{}: {}: {}",
+            path.display(),
+            err.action,
+            err.source
+        ))
     })?;
     Ok(path.to_path_buf())
 }
