@@ -47,10 +47,17 @@ impl Reuse {
     }
 
     /// Link `relative` from the previous output to `staged` if that file holds exactly `bytes`.
-    /// Returns whether it did; on `false` the caller writes the file.
-    pub fn link_if_unchanged(&self, relative: &str, bytes: &[u8], staged: &Path) -> bool {
+    /// Returns whether it did; on `false` the caller writes the file. The one error is
+    /// `NotFound` when the folder of `staged` does not exist yet: the caller makes it and asks
+    /// again.
+    pub fn link_if_unchanged(
+        &self,
+        relative: &str,
+        bytes: &[u8],
+        staged: &Path,
+    ) -> io::Result<bool> {
         if !self.links_work.load(Ordering::Relaxed) {
-            return false;
+            return Ok(false);
         }
         let old = self.previous.join(relative);
         let same_size = fs::symlink_metadata(&old)
@@ -58,13 +65,14 @@ impl Reuse {
         if !same_size
             || read_if_cached(&old, bytes.len()).is_none_or(|old_bytes| old_bytes != bytes)
         {
-            return false;
+            return Ok(false);
         }
         match fs::hard_link(&old, staged) {
-            Ok(()) => true,
+            Ok(()) => Ok(true),
+            Err(err) if err.kind() == io::ErrorKind::NotFound && old.is_file() => Err(err),
             Err(_) => {
                 self.links_work.store(false, Ordering::Relaxed);
-                false
+                Ok(false)
             }
         }
     }
@@ -192,14 +200,30 @@ mod tests {
         let reuse = Reuse::from(&previous).expect("a folder");
 
         let staged_a = staging.join("2023/a.html");
-        assert!(reuse.link_if_unchanged("2023/a.html", "同样的页面".as_bytes(), &staged_a));
+        assert!(
+            reuse
+                .link_if_unchanged("2023/a.html", "同样的页面".as_bytes(), &staged_a)
+                .expect("staged folder exists")
+        );
         assert_eq!(inode(&staged_a), inode(&previous.join("2023/a.html")));
 
         // Same length, other bytes; other length; missing.
         let staged_b = staging.join("2023/b.html");
-        assert!(!reuse.link_if_unchanged("2023/b.html", "新的页面".as_bytes(), &staged_b));
-        assert!(!reuse.link_if_unchanged("2023/b.html", b"longer than before", &staged_b));
-        assert!(!reuse.link_if_unchanged("2023/c.html", b"", &staging.join("2023/c.html")));
+        assert!(
+            !reuse
+                .link_if_unchanged("2023/b.html", "新的页面".as_bytes(), &staged_b)
+                .expect("staged folder exists")
+        );
+        assert!(
+            !reuse
+                .link_if_unchanged("2023/b.html", b"longer than before", &staged_b)
+                .expect("staged folder exists")
+        );
+        assert!(
+            !reuse
+                .link_if_unchanged("2023/c.html", b"", &staging.join("2023/c.html"))
+                .expect("staged folder exists")
+        );
         assert!(!staged_b.exists());
     }
 
@@ -212,7 +236,11 @@ mod tests {
         fs::write(previous.join("index.html"), "旧").expect("write");
         let reuse = Reuse::from(&previous).expect("a folder");
         let staged = staging.join("index.html");
-        assert!(reuse.link_if_unchanged("index.html", "旧".as_bytes(), &staged));
+        assert!(
+            reuse
+                .link_if_unchanged("index.html", "旧".as_bytes(), &staged)
+                .expect("staged folder exists")
+        );
 
         write_new(&staged, "新".as_bytes()).expect("write");
         assert_eq!(fs::read_to_string(&staged).expect("read"), "新");
@@ -247,7 +275,9 @@ mod tests {
 
         let reuse = Reuse::from(&previous).expect("a folder");
         assert!(
-            !reuse.link_if_unchanged("page.html", &bytes, &staging.join("page.html")),
+            !reuse
+                .link_if_unchanged("page.html", &bytes, &staging.join("page.html"))
+                .expect("staged folder exists"),
             "an evicted file is written, not compared"
         );
         assert_eq!(cached(), 0, "not even readahead was started");
@@ -262,12 +292,34 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_staged_folder_is_reported_and_reuse_stays_on() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let previous = dir.path().join("public");
+        fs::create_dir_all(previous.join("2023")).expect("mkdir");
+        fs::write(previous.join("2023/a.html"), "页").expect("write");
+        let reuse = Reuse::from(&previous).expect("a folder");
+        let staged = dir.path().join("staging/2023/a.html");
+        let missing = reuse.link_if_unchanged("2023/a.html", "页".as_bytes(), &staged);
+        assert_eq!(
+            missing.map_err(|err| err.kind()),
+            Err(io::ErrorKind::NotFound)
+        );
+        fs::create_dir_all(dir.path().join("staging/2023")).expect("mkdir");
+        let linked = reuse.link_if_unchanged("2023/a.html", "页".as_bytes(), &staged);
+        assert!(linked.expect("staged folder exists"), "reuse is still on");
+    }
+
+    #[test]
     fn an_empty_file_is_reused() {
         let dir = tempfile::tempdir().expect("tempdir");
         fs::write(dir.path().join(".nojekyll"), "").expect("write");
         let reuse = Reuse::from(dir.path()).expect("a folder");
         let staged = dir.path().join("staged");
-        assert!(reuse.link_if_unchanged(".nojekyll", b"", &staged));
+        assert!(
+            reuse
+                .link_if_unchanged(".nojekyll", b"", &staged)
+                .expect("staged folder exists")
+        );
     }
 
     #[test]
@@ -284,6 +336,10 @@ mod tests {
         std::os::unix::fs::symlink(real.join("page.html"), real.join("alias.html"))
             .expect("symlink");
         let staged = dir.path().join("alias.html");
-        assert!(!reuse.link_if_unchanged("alias.html", b"x", &staged));
+        assert!(
+            !reuse
+                .link_if_unchanged("alias.html", b"x", &staged)
+                .expect("staged folder exists")
+        );
     }
 }
