@@ -233,6 +233,65 @@ fn a_tampered_archive_stops_the_build_and_keeps_the_old_output() {
     assert_eq!(site.tree("public"), published);
 }
 
+/// Builds remember each archived file's hash with its metadata, so that an unchanged archive is
+/// not hashed again; an edit in place, even one that keeps the size and modification time, is
+/// still refused.
+#[test]
+fn a_remembered_hash_is_trusted_only_while_the_file_is_unchanged() {
+    use std::io::{Seek, SeekFrom, Write};
+    let site = Site::two_years();
+    site.snapshot(2023, false, false).expect("snapshot");
+    // Hashes are remembered only for files whose last change is a few seconds older.
+    std::thread::sleep(std::time::Duration::from_millis(3_100));
+    site.build();
+    let cache_file = site.path(".disclose-cache/archive/2023.tsv");
+    let remembered = std::fs::read_to_string(&cache_file).expect("the build remembered hashes");
+    let files = site.tree("archive/2023").len();
+    assert_eq!(remembered.lines().count(), 1 + files, "{remembered}");
+
+    // Shown to be trusted: a remembered hash that is not the manifest's fails the build.
+    let planted: String = remembered
+        .lines()
+        .map(|line| match line.split_once('\t') {
+            Some((_, rest)) if line.ends_with("\tindex.html") => {
+                format!("{}\t{rest}\n", "0".repeat(64))
+            }
+            _ => format!("{line}\n"),
+        })
+        .collect();
+    std::fs::write(&cache_file, planted).expect("plant");
+    let failed = build(&BuildOptions::new(site.root()), &site.path("public"));
+    assert!(matches!(failed, Err(BuildError::Invalid(_))), "{failed:?}");
+    std::fs::write(&cache_file, &remembered).expect("restore");
+    site.build();
+
+    // An edit in place that keeps size and modification time still changes the change time.
+    let page = site.path("archive/2023/index.html");
+    let modified = std::fs::metadata(&page)
+        .expect("metadata")
+        .modified()
+        .expect("mtime");
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&page)
+        .expect("open");
+    file.seek(SeekFrom::Start(0)).expect("seek");
+    file.write_all(b"<!-- -->").expect("overwrite");
+    file.set_modified(modified).expect("keep mtime");
+    drop(file);
+    let published = site.tree("public");
+    let failed = build(&BuildOptions::new(site.root()), &site.path("public"));
+    let Err(BuildError::Invalid(diagnostics)) = failed else {
+        panic!("build should fail: {failed:?}");
+    };
+    let messages: Vec<String> = diagnostics.iter().map(|d| d.to_string()).collect();
+    assert!(
+        messages[0].starts_with("archive/2023/index.html: error: changed since the snapshot"),
+        "{messages:?}"
+    );
+    assert_eq!(site.tree("public"), published);
+}
+
 #[test]
 fn an_archived_year_stays_online_after_its_sources_are_retired() {
     let site = Site::two_years();

@@ -8,6 +8,7 @@
 //! promise the manifest makes.
 
 pub mod copy;
+mod hash_cache;
 pub mod published;
 pub mod record;
 mod source_cache;
@@ -46,6 +47,8 @@ pub struct ArchivedYear {
     /// Whether `content/YEAR/` is exactly what was snapshotted (or gone): then nothing needs
     /// its sources, and `build` does not read them.
     pub sources_unchanged: bool,
+    /// Where the hashes of its files are remembered between builds ([`copy`]).
+    pub hash_cache: PathBuf,
 }
 
 /// Every usable archived year of a site.
@@ -121,6 +124,7 @@ pub fn load(root: &Path, skip: Option<u16>) -> (Archives, Vec<Diagnostic>) {
         .filter(|year| Some(*year) != skip)
         .map(|year| {
             let mut archived = load_year(&folder.join(year.to_string()), year)?;
+            archived.hash_cache = root.join(copy::CACHE_DIR).join(format!("{year}.tsv"));
             let warnings = source_warnings(root, &archived.record);
             archived.sources_unchanged = warnings.is_empty();
             Ok((archived, warnings))
@@ -236,6 +240,7 @@ fn load_year(folder: &Path, year: u16) -> Result<ArchivedYear, Vec<Diagnostic>> 
         files,
         declarations: Arc::from(Vec::new()),
         sources_unchanged: false,
+        hash_cache: PathBuf::new(),
     };
     archived.declarations = published::declarations(&archived)
         .map_err(|problem| vec![problem])?
