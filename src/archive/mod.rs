@@ -123,8 +123,8 @@ pub fn load(root: &Path, skip: Option<u16>) -> (Archives, Vec<Diagnostic>) {
         .into_par_iter()
         .filter(|year| Some(*year) != skip)
         .map(|year| {
-            let mut archived = load_year(&folder.join(year.to_string()), year)?;
-            archived.hash_cache = root.join(copy::CACHE_DIR).join(format!("{year}.tsv"));
+            let hash_cache = root.join(copy::CACHE_DIR).join(format!("{year}.tsv"));
+            let mut archived = load_year(&folder.join(year.to_string()), year, hash_cache)?;
             let warnings = source_warnings(root, &archived.record);
             archived.sources_unchanged = warnings.is_empty();
             Ok((archived, warnings))
@@ -174,7 +174,11 @@ fn shown(year: u16, path: &str) -> PathBuf {
 
 /// Read one archived year's manifest and record, and check that its folder holds exactly the
 /// files the manifest lists. (Whether each file still has its hash is checked when it is copied.)
-fn load_year(folder: &Path, year: u16) -> Result<ArchivedYear, Vec<Diagnostic>> {
+fn load_year(
+    folder: &Path,
+    year: u16,
+    hash_cache: PathBuf,
+) -> Result<ArchivedYear, Vec<Diagnostic>> {
     let error =
         |path: &str, message: String| vec![Diagnostic::error(shown(year, path), "", message)];
     let listing = verify::list_tree(folder).map_err(|message| error("", message))?;
@@ -240,7 +244,7 @@ fn load_year(folder: &Path, year: u16) -> Result<ArchivedYear, Vec<Diagnostic>> 
         files,
         declarations: Arc::from(Vec::new()),
         sources_unchanged: false,
-        hash_cache: PathBuf::new(),
+        hash_cache,
     };
     archived.declarations = published::declarations(&archived)
         .map_err(|problem| vec![problem])?
