@@ -5,6 +5,8 @@
 //! `build` writes into the output's staging folder, `serve` and `snapshot` keep the files in
 //! memory, and `check` discards them, all through the same pipeline.
 
+use std::fs;
+use std::path::Path;
 use std::sync::Mutex;
 
 use crate::files::OutputFile;
@@ -14,6 +16,18 @@ use crate::output::{OutputError, Staging};
 /// Takes produced files. Implementations must accept files from many threads at once.
 pub trait Sink: Sync {
     fn put(&self, file: OutputFile) -> Result<(), OutputError>;
+
+    /// Whether a file in `folder` can be hard-linked into the output ([`Sink::link`]): only an
+    /// output on disk, on the same file system.
+    fn links_from(&self, _folder: &Path) -> bool {
+        false
+    }
+
+    /// Hard-link `source` as `relative` instead of handing over its bytes. Returns the linked
+    /// file's metadata, or `None` where it was not linked: then the caller puts the bytes.
+    fn link(&self, _relative: &str, _source: &Path) -> Result<Option<fs::Metadata>, OutputError> {
+        Ok(None)
+    }
 }
 
 /// A file that was handed over: its path and the lowercase hex sha256 of its bytes.
@@ -41,6 +55,14 @@ pub fn written(file: &OutputFile) -> Written {
 impl Sink for Staging {
     fn put(&self, file: OutputFile) -> Result<(), OutputError> {
         self.write(&file.path, &file.bytes)
+    }
+
+    fn links_from(&self, folder: &Path) -> bool {
+        Staging::links_from(self, folder)
+    }
+
+    fn link(&self, relative: &str, source: &Path) -> Result<Option<fs::Metadata>, OutputError> {
+        Staging::link(self, relative, source)
     }
 }
 

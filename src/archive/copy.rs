@@ -8,14 +8,19 @@
 //! archived pages was about 1.2 s of CPU time (7%) in a build with nine archived years. The
 //! metadata is taken from the open file before and after reading it, so a file written to while
 //! it is read is hashed.
+//!
+//! When the output is on disk, a file is not even read once it is known: its kept copy
+//! ([`super::store`]) is linked into the output instead. Only a file whose hash is not known, or
+//! whose copy is missing or was changed, is read, checked and kept anew.
 
-use std::fs::File;
+use std::fs::{self, File};
 use std::io::Read;
 use std::path::Path;
 
 use rayon::prelude::*;
 
 use super::hash_cache::{Entry, HashCache, Stamp};
+use super::store::{Kept, Store};
 use super::{ArchivedYear, changed_since_snapshot, shown};
 use crate::diagnostics::Diagnostic;
 use crate::files::OutputFile;
@@ -34,45 +39,52 @@ pub enum CopyError {
     Output(crate::output::OutputError),
 }
 
-/// Read, check and hand over every file of `archived` (in parallel), as `YEAR/PATH`.
+/// One published file, with what the caches learnt about it.
+struct Published {
+    written: Written,
+    /// Its hash, for the hash cache.
+    hashed: Option<Entry>,
+    /// Its kept copy, for the store.
+    kept: Option<Kept>,
+}
+
+/// One archived year on its way out: the year, where to hand its files, and the caches.
+struct Publishing<'a> {
+    archived: &'a ArchivedYear,
+    sink: &'a dyn Sink,
+    hashes: HashCache,
+    /// Kept copies, when the sink can link them.
+    store: Option<Store>,
+}
+
+/// Check and hand over every file of `archived` (in parallel), as `YEAR/PATH`.
 pub fn publish(archived: &ArchivedYear, sink: &dyn Sink) -> Result<Vec<Written>, CopyError> {
-    let year = archived.year;
-    let cache = HashCache::open(archived.hash_cache.clone());
-    let results: Vec<Result<(Written, Option<Entry>), CopyError>> = archived
+    let store = archived
+        .record
+        .frozen_at()
+        .filter(|_| sink.links_from(&archived.kept))
+        .map(|frozen_at| Store::open(archived.kept.clone(), frozen_at));
+    let publishing = Publishing {
+        archived,
+        sink,
+        hashes: HashCache::open(archived.hash_cache.clone()),
+        store,
+    };
+    let results: Vec<Result<Published, CopyError>> = archived
         .files
         .par_iter()
-        .map(|(path, promised)| {
-            let invalid = |message: String| {
-                CopyError::Invalid(vec![Diagnostic::error(shown(year, path), "", message)])
-            };
-            let on_disk = archived.folder.join(path);
-            let (bytes, stamp) = read_stamped(&on_disk)
-                .map_err(|err| invalid(format!("cannot read {}: {err}", on_disk.display())))?;
-            let (sha256, entry) = match cache.known(path, stamp) {
-                Some(known) => (known.sha256().to_string(), Some(known.clone())),
-                None => {
-                    let sha256 = sha256_hex(&bytes);
-                    let entry = cache.entry(stamp, &sha256);
-                    (sha256, entry)
-                }
-            };
-            if promised.as_ref().is_some_and(|hash| *hash != sha256) {
-                return Err(invalid(changed_since_snapshot(year)));
-            }
-            let path = format!("{year}/{path}");
-            sink.put(OutputFile {
-                path: path.clone(),
-                bytes,
-            })
-            .map_err(CopyError::Output)?;
-            Ok((Written { path, sha256 }, entry))
-        })
+        .map(
+            |(path, promised)| match publishing.link(path, promised.as_deref()) {
+                Some(linked) => linked,
+                None => publishing.copy(path, promised.as_deref()),
+            },
+        )
         .collect();
-    let mut written = Vec::with_capacity(results.len());
+    let mut published = Vec::with_capacity(results.len());
     let mut problems = Vec::new();
     for result in results {
         match result {
-            Ok(file) => written.push(file),
+            Ok(file) => published.push(file),
             Err(CopyError::Invalid(found)) => problems.extend(found),
             Err(output) => return Err(output),
         }
@@ -80,13 +92,122 @@ pub fn publish(archived: &ArchivedYear, sink: &dyn Sink) -> Result<Vec<Written>,
     if !problems.is_empty() {
         return Err(CopyError::Invalid(problems));
     }
-    let prefix = format!("{year}/");
-    let entries = written.iter().filter_map(|(file, entry)| {
-        let relative = file.path.strip_prefix(&prefix)?;
-        Some((relative, entry.as_ref()?))
-    });
-    let _ = cache.store(entries);
-    Ok(written.into_iter().map(|(file, _)| file).collect())
+    publishing.remember(&published);
+    Ok(published.into_iter().map(|file| file.written).collect())
+}
+
+impl Publishing<'_> {
+    /// Link the kept copy of `path` if its hash is known without reading it, is the promised
+    /// one, and the copy is as it was kept. `None` when any of that fails: then it is copied.
+    fn link(&self, path: &str, promised: Option<&str>) -> Option<Result<Published, CopyError>> {
+        let (store, promised) = (self.store.as_ref()?, promised?);
+        let on_disk = self.archived.folder.join(path);
+        let stamp = fs::metadata(&on_disk)
+            .ok()
+            .and_then(|meta| Stamp::of(&meta));
+        let hashed = self.hashes.known(path, stamp)?;
+        let kept = store.holding(path, promised)?;
+        if hashed.sha256() != promised {
+            return None;
+        }
+        let target = self.output_path(path);
+        match self.sink.link(&target, &store.file(path)) {
+            Ok(Some(linked)) if kept.is(&linked) => Some(Ok(Published {
+                written: Written {
+                    path: target,
+                    sha256: promised.to_string(),
+                },
+                hashed: Some(hashed.clone()),
+                kept: Some(kept.clone()),
+            })),
+            // Not linked, or a copy replaced meanwhile (which `copy` then writes over).
+            Ok(_) => None,
+            Err(err) => Some(Err(CopyError::Output(err))),
+        }
+    }
+
+    /// Read `path` from the archive, check it, and keep and link it, or hand over its bytes.
+    fn copy(&self, path: &str, promised: Option<&str>) -> Result<Published, CopyError> {
+        let year = self.archived.year;
+        let invalid = |message: String| {
+            CopyError::Invalid(vec![Diagnostic::error(shown(year, path), "", message)])
+        };
+        let on_disk = self.archived.folder.join(path);
+        let (bytes, stamp) = read_stamped(&on_disk)
+            .map_err(|err| invalid(format!("cannot read {}: {err}", on_disk.display())))?;
+        let (sha256, hashed) = match self.hashes.known(path, stamp) {
+            Some(known) => (known.sha256().to_string(), Some(known.clone())),
+            None => {
+                let sha256 = sha256_hex(&bytes);
+                let entry = self.hashes.entry(stamp, &sha256);
+                (sha256, entry)
+            }
+        };
+        if promised.is_some_and(|hash| hash != sha256) {
+            return Err(invalid(changed_since_snapshot(year)));
+        }
+        let target = self.output_path(path);
+        let kept = match (&self.store, promised) {
+            (Some(store), Some(_)) => self.keep_and_link(store, path, &bytes, &sha256)?,
+            _ => None,
+        };
+        if kept.is_none() {
+            self.sink
+                .put(OutputFile {
+                    path: target.clone(),
+                    bytes,
+                })
+                .map_err(CopyError::Output)?;
+        }
+        Ok(Published {
+            written: Written {
+                path: target,
+                sha256,
+            },
+            hashed,
+            kept,
+        })
+    }
+
+    /// Keep `bytes` as the copy of `path` and link it into the output; `None` if either failed
+    /// (then the bytes are handed over instead).
+    fn keep_and_link(
+        &self,
+        store: &Store,
+        path: &str,
+        bytes: &[u8],
+        sha256: &str,
+    ) -> Result<Option<Kept>, CopyError> {
+        let Ok(kept) = store.keep(path, bytes, sha256) else {
+            return Ok(None);
+        };
+        let target = self.output_path(path);
+        let linked = self
+            .sink
+            .link(&target, &store.file(path))
+            .map_err(CopyError::Output)?;
+        Ok(linked.filter(|linked| kept.is(linked)).map(|_| kept))
+    }
+
+    fn output_path(&self, path: &str) -> String {
+        format!("{}/{path}", self.archived.year)
+    }
+
+    /// Write what this build learnt into the caches (failures only cost the next build time).
+    fn remember<'a>(&self, published: &'a [Published]) {
+        let prefix = format!("{}/", self.archived.year);
+        let relative = |file: &'a Published| file.written.path.strip_prefix(prefix.as_str());
+        let hashed = published
+            .iter()
+            .filter_map(|file| Some((relative(file)?, file.hashed.as_ref()?)));
+        let _ = self.hashes.store(hashed);
+        if let Some(store) = &self.store {
+            let kept = published
+                .iter()
+                .filter_map(|file| Some((relative(file)?, file.kept.as_ref()?)));
+            let _ = store.save(kept);
+        }
+    }
 }
 
 /// The bytes of the file at `path`, and its stamp if its metadata was the same before and after

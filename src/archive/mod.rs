@@ -12,6 +12,7 @@ mod hash_cache;
 pub mod published;
 pub mod record;
 mod source_cache;
+pub mod store;
 pub mod tarball;
 pub mod verify;
 
@@ -49,6 +50,8 @@ pub struct ArchivedYear {
     pub sources_unchanged: bool,
     /// Where the hashes of its files are remembered between builds ([`copy`]).
     pub hash_cache: PathBuf,
+    /// Where copies of its files are kept to be linked into outputs ([`store`]).
+    pub kept: PathBuf,
 }
 
 /// Every usable archived year of a site.
@@ -119,12 +122,13 @@ pub fn load(root: &Path, skip: Option<u16>) -> (Archives, Vec<Diagnostic>) {
         Ok(years) => years,
         Err(problem) => return (Archives::default(), vec![problem]),
     };
+    // Copies kept for years whose archive is gone would only take space.
+    store::forget_all_but(root, &years);
     let loaded: Vec<Result<Loaded, Vec<Diagnostic>>> = years
         .into_par_iter()
         .filter(|year| Some(*year) != skip)
         .map(|year| {
-            let hash_cache = root.join(copy::CACHE_DIR).join(format!("{year}.tsv"));
-            let mut archived = load_year(&folder.join(year.to_string()), year, hash_cache)?;
+            let mut archived = load_year(root, year)?;
             let warnings = source_warnings(root, &archived.record);
             archived.sources_unchanged = warnings.is_empty();
             Ok((archived, warnings))
@@ -174,11 +178,8 @@ fn shown(year: u16, path: &str) -> PathBuf {
 
 /// Read one archived year's manifest and record, and check that its folder holds exactly the
 /// files the manifest lists. (Whether each file still has its hash is checked when it is copied.)
-fn load_year(
-    folder: &Path,
-    year: u16,
-    hash_cache: PathBuf,
-) -> Result<ArchivedYear, Vec<Diagnostic>> {
+fn load_year(root: &Path, year: u16) -> Result<ArchivedYear, Vec<Diagnostic>> {
+    let folder = &root.join(ARCHIVE_DIR).join(year.to_string());
     let error =
         |path: &str, message: String| vec![Diagnostic::error(shown(year, path), "", message)];
     let listing = verify::list_tree(folder).map_err(|message| error("", message))?;
@@ -244,7 +245,8 @@ fn load_year(
         files,
         declarations: Arc::from(Vec::new()),
         sources_unchanged: false,
-        hash_cache,
+        hash_cache: root.join(copy::CACHE_DIR).join(format!("{year}.tsv")),
+        kept: root.join(store::STORE_DIR).join(year.to_string()),
     };
     archived.declarations = published::declarations(&archived)
         .map_err(|problem| vec![problem])?

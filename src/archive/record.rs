@@ -5,6 +5,7 @@
 
 use std::fs;
 use std::path::Path;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
 use rust_decimal::Decimal;
@@ -61,6 +62,24 @@ pub struct Record {
 }
 
 impl Record {
+    /// `time` as a point in time, if it is the RFC 3339 UTC time disclose writes (seconds since
+    /// 1970, whole). Kept copies of the year's files carry it as their modification time
+    /// ([`super::store`]).
+    pub fn frozen_at(&self) -> Option<SystemTime> {
+        let datetime: toml_datetime::Datetime = self.time.parse().ok()?;
+        let (date, time) = (datetime.date?, datetime.time?);
+        let utc = matches!(
+            datetime.offset?,
+            toml_datetime::Offset::Z | toml_datetime::Offset::Custom { minutes: 0 }
+        );
+        let day = Date::new(date.year, date.month, date.day).filter(|_| utc)?;
+        let seconds = days_from_civil(day) * 86_400
+            + i64::from(time.hour) * 3600
+            + i64::from(time.minute) * 60
+            + i64::from(time.second.unwrap_or(0));
+        UNIX_EPOCH.checked_add(Duration::from_secs(u64::try_from(seconds).ok()?))
+    }
+
     pub fn to_toml(&self) -> Result<String, String> {
         let body = toml::to_string(self).map_err(|err| err.to_string())?;
         Ok(format!(
@@ -270,5 +289,36 @@ mod tests {
             Ok(("2023-06-15T00:00:00Z".to_string(), false))
         );
         assert!(SnapshotTime::choose(Some("yesterday"), 2023, std::iter::empty()).is_err());
+    }
+
+    #[test]
+    fn the_recorded_time_is_read_as_a_point_in_time_only_when_utc() {
+        let zero = || "0".to_string();
+        let mut record = Record {
+            year: 2023,
+            date: "2024-03-01".into(),
+            time: "2024-03-01T12:34:56Z".into(),
+            time_from: "SOURCE_DATE_EPOCH".into(),
+            disclose_version: "0".into(),
+            declarations: 0,
+            sources_sha256: String::new(),
+            totals: RecordTotals {
+                annual: zero(),
+                appropriation: zero(),
+                carryover: zero(),
+                other: zero(),
+            },
+            sources: Vec::new(),
+            amendments: Vec::new(),
+        };
+        let at = |record: &Record| {
+            let since = record.frozen_at()?.duration_since(UNIX_EPOCH).ok()?;
+            Some(since.as_secs())
+        };
+        assert_eq!(at(&record), Some(1_709_296_496));
+        for other in ["2024-03-01T12:34:56+08:00", "2024-03-01", "yesterday"] {
+            record.time = other.into();
+            assert_eq!(at(&record), None, "{other}");
+        }
     }
 }

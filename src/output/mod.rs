@@ -186,6 +186,62 @@ impl Staging {
         .map_err(|source| OutputError::io(&path, "cannot write", source))
     }
 
+    /// Whether a file in `folder` can be hard-linked into this output: a build's (a snapshot
+    /// never shares its files), on the same file system.
+    pub fn links_from(&self, folder: &Path) -> bool {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let device = |path: &Path| {
+                let existing = path.ancestors().find_map(|path| fs::metadata(path).ok());
+                existing.map(|meta| meta.dev())
+            };
+            self.purpose == Purpose::Build
+                && device(folder).is_some_and(|dev| device(&self.dir) == Some(dev))
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = folder;
+            false
+        }
+    }
+
+    /// Hard-link `source` as `relative` instead of writing its bytes. Returns the linked
+    /// file's metadata, or `None` if it could not be linked (no such source, no hard links
+    /// here): then the caller writes the file.
+    pub fn link(&self, relative: &str, source: &Path) -> Result<Option<fs::Metadata>, OutputError> {
+        let path = self.staged_path(relative)?;
+        let linked = match fs::hard_link(source, &path) {
+            Err(err) if err.kind() == io::ErrorKind::NotFound => {
+                if let Some(folder) = path.parent() {
+                    fs::create_dir_all(folder).map_err(|source| {
+                        OutputError::io(folder, "cannot create the folder", source)
+                    })?;
+                }
+                fs::hard_link(source, &path)
+            }
+            // An earlier link of this build that turned out unusable: replaced, never written.
+            Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {
+                fs::remove_file(&path).and_then(|()| fs::hard_link(source, &path))
+            }
+            linked => linked,
+        };
+        match linked {
+            Ok(()) => fs::symlink_metadata(&path)
+                .map(Some)
+                .map_err(|source| OutputError::io(&path, "cannot read", source)),
+            Err(err)
+                if matches!(
+                    err.kind(),
+                    io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded
+                ) =>
+            {
+                Err(OutputError::io(&path, "cannot write", err))
+            }
+            Err(_) => Ok(None),
+        }
+    }
+
     /// Link the file from the replaced output or write it; `NotFound` if its folder is missing.
     fn place(&self, relative: &str, bytes: &[u8], path: &Path) -> io::Result<()> {
         if let Some(reuse) = &self.reuse
