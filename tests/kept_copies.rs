@@ -8,7 +8,7 @@ mod archive_fixture;
 use std::fs;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
-use std::time::{Duration, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use archive_fixture::Site;
 use disclose::archive::verify::read_tree;
@@ -48,6 +48,11 @@ fn archived_files_are_links_to_kept_copies_never_to_the_archive() {
     let frozen = UNIX_EPOCH + Duration::from_secs(1_709_251_200);
     let modified = |path: &Path| fs::metadata(path).expect("metadata").modified().ok();
     assert_eq!(modified(&published), Some(frozen));
+    // The cache, now as large as the archive, keeps itself out of git and backups.
+    let ignore = fs::read_to_string(site.path(".disclose-cache/.gitignore")).expect("ignore");
+    assert!(ignore.lines().any(|line| line == "*"), "{ignore}");
+    let tag = fs::read_to_string(site.path(".disclose-cache/CACHEDIR.TAG")).expect("tag");
+    assert!(tag.starts_with("Signature: 8a477f597d28d172789f06886806bc55"));
     // A live page is written, not linked.
     assert_eq!(
         fs::metadata(site.path("public/2024/index.html"))
@@ -90,6 +95,24 @@ fn a_copy_edited_through_an_output_is_replaced_from_the_archive() {
         bytes,
         "kept anew from the archive"
     );
+}
+
+#[test]
+fn an_archive_touched_but_unchanged_is_hashed_again_and_its_copies_stay() {
+    let site = archived_site();
+    let kept = site.path(".disclose-cache/published").join(PAGE);
+    let before = inode(&kept);
+    // A checkout or `touch` moves the archive's times: its remembered hash no longer counts.
+    let archived = site.path("archive").join(PAGE);
+    let file = fs::File::options()
+        .write(true)
+        .open(&archived)
+        .expect("open");
+    file.set_modified(SystemTime::now()).expect("touch");
+    drop(file);
+    site.build();
+    assert_eq!(inode(&kept), before, "the copy was not written again");
+    assert_eq!(inode(&site.path("public").join(PAGE)), before);
 }
 
 #[test]

@@ -169,8 +169,10 @@ impl Publishing<'_> {
         })
     }
 
-    /// Keep `bytes` as the copy of `path` and link it into the output; `None` if either failed
-    /// (then the bytes are handed over instead).
+    /// Link the copy of `path` into the output, keeping `bytes` as a new copy first unless the
+    /// kept one holds them and is as it was left (its file was read because the archive's
+    /// metadata changed, say after a checkout). `None` if that failed: then the bytes are handed
+    /// over instead.
     fn keep_and_link(
         &self,
         store: &Store,
@@ -178,15 +180,20 @@ impl Publishing<'_> {
         bytes: &[u8],
         sha256: &str,
     ) -> Result<Option<Kept>, CopyError> {
+        let (target, copy) = (self.output_path(path), store.file(path));
+        let link = |kept: &Kept| -> Result<bool, CopyError> {
+            let linked = self.sink.link(&target, &copy).map_err(CopyError::Output)?;
+            Ok(linked.is_some_and(|linked| kept.is(&linked)))
+        };
+        if let Some(kept) = store.holding(path, sha256)
+            && link(kept)?
+        {
+            return Ok(Some(kept.clone()));
+        }
         let Ok(kept) = store.keep(path, bytes, sha256) else {
             return Ok(None);
         };
-        let target = self.output_path(path);
-        let linked = self
-            .sink
-            .link(&target, &store.file(path))
-            .map_err(CopyError::Output)?;
-        Ok(linked.filter(|linked| kept.is(linked)).map(|_| kept))
+        Ok(link(&kept)?.then_some(kept))
     }
 
     fn output_path(&self, path: &str) -> String {
