@@ -34,3 +34,26 @@ pub fn write_replacing(path: &Path, bytes: &[u8]) -> Result<(), ReplaceError> {
         failed("cannot move into place", err)
     })
 }
+
+/// Mark `folder` as a cache, once: a `.gitignore` that ignores all of it (a site is a git
+/// repository, and the kept copies of archived years are as large as the archive) and a
+/// `CACHEDIR.TAG` (<https://bford.info/cachedir/>) that backup tools skip. Failures are ignored:
+/// the marks are a courtesy.
+pub fn mark_cache_folder(folder: &Path) {
+    let marks: [(&str, &str); 2] = [
+        (
+            ".gitignore",
+            "# disclose's caches: rebuilt as needed, never committed.\n*\n",
+        ),
+        (
+            "CACHEDIR.TAG",
+            "Signature: 8a477f597d28d172789f06886806bc55\n# disclose's caches: see https://bford.info/cachedir/\n",
+        ),
+    ];
+    for (name, text) in marks {
+        let path = folder.join(name);
+        if !path.exists() {
+            let _ = fs::create_dir_all(folder).and_then(|()| fs::write(&path, text));
+        }
+    }
+}

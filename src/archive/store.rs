@@ -34,7 +34,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
 
-use crate::files::write_replacing;
+use crate::files::{mark_cache_folder, write_replacing};
 
 /// The folder of kept copies, relative to the site root.
 pub const STORE_DIR: &str = ".disclose-cache/published";
@@ -198,6 +198,10 @@ impl Store {
         }
         if let Some(folder) = self.list.parent() {
             fs::create_dir_all(folder)?;
+            // `.disclose-cache/`, which now holds as much as the archive: keep it out of git.
+            if let Some(cache) = folder.parent() {
+                mark_cache_folder(cache);
+            }
         }
         write_replacing(&self.list, text.as_bytes()).map_err(|err| err.source)
     }
