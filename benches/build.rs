@@ -12,9 +12,10 @@
 //! runs alternate so that both see the same machine. Removing the outputs is not timed, and
 //! neither is flushing what earlier runs wrote before each run starts. With
 //! `--archived`, every year but the last is snapshotted (`disclose snapshot YEAR`), and full
-//! builds (with `archive/` set aside) and archived ones alternate: the archived years are copied
-//! and verified, not rendered. Each round also times GNU `cp -r` of the archived years into a
-//! fresh folder: the file system's floor under copying them. Last, a full build and an archived
+//! builds (with `archive/` and its kept copies set aside) and archived ones alternate: the
+//! archived years are verified and linked from the copies the first archived run keeps, not
+//! rendered. Each round also times GNU `cp -r` of the archived years into a fresh folder: the
+//! file system's floor under copying them. Last, a full build and an archived
 //! one are each rebuilt into an earlier output, as an office rebuilds `public/`.
 //!
 //! `benches/hugo.sh` installs nothing: it checks that hugo is present and runs this.
@@ -213,11 +214,23 @@ fn archived_runs(
 ) -> Result<Vec<String>, String> {
     snapshot_all_but_last(disclose, size, site)?;
     let archive = site.join("archive");
-    let set_aside = work.join("archive-set-aside");
+    // The kept copies of the archived years go with them: a build that finds a year no longer
+    // archived removes its copies, which is not what a full build is timed for.
+    let kept = site.join(".disclose-cache/published");
+    let (set_aside, kept_aside) = (work.join("archive-set-aside"), work.join("kept-set-aside"));
     let mut full = Vec::new();
     let mut archived = Vec::new();
     let mut copied = Vec::new();
     let move_archive = |from: &Path, to: &Path| {
+        let (kept_from, kept_to) = if from == archive {
+            (&kept, &kept_aside)
+        } else {
+            (&kept_aside, &kept)
+        };
+        if kept_from.exists() {
+            fs::rename(kept_from, kept_to)
+                .map_err(|err| format!("{}: {err}", kept_from.display()))?;
+        }
         fs::rename(from, to).map_err(|err| format!("{}: {err}", from.display()))
     };
     for run in 0..runs {
