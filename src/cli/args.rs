@@ -91,7 +91,9 @@ pub enum Command {
     /// given folder (.NAME.lock); folders left by a killed build are removed by the next one.
     ///
     /// A file the replaced output already holds byte for byte is hard-linked from it instead of
-    /// written again, so an unchanged page keeps its modification time. A large replaced output
+    /// written again, so an unchanged page keeps its modification time. Archived years are
+    /// hard-linked from disclose's own copies of them in .disclose-cache/published/ (an edit made
+    /// through a link is noticed and replaced from archive/). A large replaced output
     /// (about 4,500 files or more) is removed by a detached disclose process after the build
     /// returns; set DISCLOSE_BACKGROUND_REMOVAL=never to wait for it, or =always to do that for
     /// every output.

@@ -1,7 +1,8 @@
 //! Reusing the files of the output a build replaces.
 //!
-//! A rebuild into `public/` makes mostly the same files as the build before it: every archived
-//! year's, and every page an edit did not touch. Writing each one again costs a new inode and
+//! A rebuild into `public/` makes mostly the same files as the build before it: every page an
+//! edit did not touch (archived years are linked from their kept copies, `archive::store`, and
+//! come here only where those cannot be linked). Writing each one again costs a new inode and
 //! its data blocks, gives it a new modification time, and removing the old output later frees
 //! them all again. So a file whose bytes are exactly those of the same path in the replaced
 //! output is hard-linked from it instead of written. (On the benchmark's 100,000 site this saves
