@@ -167,14 +167,29 @@ fn nanos(time: SystemTime) -> i128 {
 
 /// The remembered entries by path; empty if the text is not wholly well-formed.
 fn parse(text: &str) -> HashMap<String, Entry> {
+    parse_list(text, HEADER, parse_line)
+}
+
+/// The lines after `header` of a cache list, each parsed by `parse_line`, by path; empty if the
+/// first line is not `header` or any line does not parse (shared with [`super::store`]).
+pub(super) fn parse_list<T>(
+    text: &str,
+    header: &str,
+    parse_line: fn(&str) -> Option<(String, T)>,
+) -> HashMap<String, T> {
     let mut lines = text.lines();
-    if lines.next() != Some(HEADER) {
+    if lines.next() != Some(header) {
         return HashMap::new();
     }
     lines
         .map(parse_line)
         .collect::<Option<HashMap<_, _>>>()
         .unwrap_or_default()
+}
+
+/// Whether `text` is a sha256 in hex.
+pub(super) fn is_sha256_hex(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// `SHA256 SIZE MODIFIED CHANGED INODE HASHED_AT PATH`, tab-separated.
@@ -190,7 +205,7 @@ fn parse_line(line: &str) -> Option<(String, Entry)> {
         next()?.parse().ok()?,
     );
     let path = next()?.to_string();
-    let well_formed = sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit());
+    let well_formed = is_sha256_hex(&sha256);
     let stamp = Stamp {
         size,
         modified,

@@ -34,6 +34,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
 
+use super::hash_cache::{is_sha256_hex, parse_list};
 use crate::files::{mark_cache_folder, write_replacing};
 
 /// The folder of kept copies, relative to the site root.
@@ -245,14 +246,7 @@ pub fn forget_all_but(root: &Path, archived: &[u16]) {
 
 /// The kept copies by path; empty if the text is not wholly well-formed.
 fn parse(text: &str) -> HashMap<String, Kept> {
-    let mut lines = text.lines();
-    if lines.next() != Some(HEADER) {
-        return HashMap::new();
-    }
-    lines
-        .map(parse_line)
-        .collect::<Option<HashMap<_, _>>>()
-        .unwrap_or_default()
+    parse_list(text, HEADER, parse_line)
 }
 
 /// `SHA256 SIZE MODIFIED INODE MODE PATH`, tab-separated.
@@ -260,7 +254,7 @@ fn parse_line(line: &str) -> Option<(String, Kept)> {
     let mut fields = line.splitn(6, '\t');
     let mut next = || fields.next();
     let sha256 = next()?.to_string();
-    let well_formed = sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit());
+    let well_formed = is_sha256_hex(&sha256);
     let kept = Kept {
         sha256,
         size: next()?.parse().ok()?,
