@@ -101,12 +101,12 @@ impl Publishing<'_> {
     /// one, and the copy is as it was kept. `None` when any of that fails: then it is copied.
     fn link(&self, path: &str, promised: Option<&str>) -> Option<Result<Published, CopyError>> {
         let (store, promised) = (self.store.as_ref()?, promised?);
+        let kept = store.holding(path, promised)?;
         let on_disk = self.archived.folder.join(path);
         let stamp = fs::metadata(&on_disk)
             .ok()
             .and_then(|meta| Stamp::of(&meta));
         let hashed = self.hashes.known(path, stamp)?;
-        let kept = store.holding(path, promised)?;
         if hashed.sha256() != promised {
             return None;
         }

@@ -169,21 +169,8 @@ impl Staging {
     /// at once.
     pub fn write(&self, relative: &str, bytes: &[u8]) -> Result<(), OutputError> {
         let path = self.staged_path(relative)?;
-        // Most files go into a folder an earlier file made, so the folder is made only when the
-        // file system says it is missing: a `mkdir` per file (which locks the parent folder) was
-        // about 100,000 needless calls on a large site.
-        match self.place(relative, bytes, &path) {
-            Err(err) if err.kind() == io::ErrorKind::NotFound => {
-                if let Some(folder) = path.parent() {
-                    fs::create_dir_all(folder).map_err(|source| {
-                        OutputError::io(folder, "cannot create the folder", source)
-                    })?;
-                }
-                self.place(relative, bytes, &path)
-            }
-            placed => placed,
-        }
-        .map_err(|source| OutputError::io(&path, "cannot write", source))
+        in_its_folder(&path, || self.place(relative, bytes, &path))?
+            .map_err(|source| OutputError::io(&path, "cannot write", source))
     }
 
     /// Whether a file in `folder` can be hard-linked into this output: a build's (a snapshot
@@ -211,15 +198,7 @@ impl Staging {
     /// here): then the caller writes the file.
     pub fn link(&self, relative: &str, source: &Path) -> Result<Option<fs::Metadata>, OutputError> {
         let path = self.staged_path(relative)?;
-        let linked = match fs::hard_link(source, &path) {
-            Err(err) if err.kind() == io::ErrorKind::NotFound => {
-                if let Some(folder) = path.parent() {
-                    fs::create_dir_all(folder).map_err(|source| {
-                        OutputError::io(folder, "cannot create the folder", source)
-                    })?;
-                }
-                fs::hard_link(source, &path)
-            }
+        let linked = match in_its_folder(&path, || fs::hard_link(source, &path))? {
             // An earlier link of this build that turned out unusable: replaced, never written.
             Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {
                 fs::remove_file(&path).and_then(|()| fs::hard_link(source, &path))
@@ -312,6 +291,27 @@ impl Drop for Staging {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.dir);
         }
+    }
+}
+
+/// Run `place`, which makes the file at `path`; if its folder is missing (`NotFound`), make the
+/// folder and run it once more. Most files go into a folder an earlier file made, so the folder
+/// is made only when the file system says it is missing: a `mkdir` per file (which locks the
+/// parent folder) was about 100,000 needless calls on a large site.
+fn in_its_folder(
+    path: &Path,
+    place: impl Fn() -> io::Result<()>,
+) -> Result<io::Result<()>, OutputError> {
+    match place() {
+        Err(err) if err.kind() == io::ErrorKind::NotFound => {
+            if let Some(folder) = path.parent() {
+                fs::create_dir_all(folder).map_err(|source| {
+                    OutputError::io(folder, "cannot create the folder", source)
+                })?;
+            }
+            Ok(place())
+        }
+        placed => Ok(placed),
     }
 }
 
