@@ -23,6 +23,12 @@ pub trait Sink: Sync {
         false
     }
 
+    /// Make the folder `relative` (and its parents) ahead of files linked into it: an output on
+    /// disk then need not find it missing first. Nothing to do elsewhere.
+    fn make_folder(&self, _relative: &str) -> Result<(), OutputError> {
+        Ok(())
+    }
+
     /// Hard-link `source` as `relative` instead of handing over its bytes. Returns the linked
     /// file's metadata, or `None` where it was not linked: then the caller puts the bytes.
     fn link(&self, _relative: &str, _source: &Path) -> Result<Option<fs::Metadata>, OutputError> {
@@ -59,6 +65,10 @@ impl Sink for Staging {
 
     fn links_from(&self, folder: &Path) -> bool {
         Staging::links_from(self, folder)
+    }
+
+    fn make_folder(&self, relative: &str) -> Result<(), OutputError> {
+        Staging::make_folder(self, relative)
     }
 
     fn link(&self, relative: &str, source: &Path) -> Result<Option<fs::Metadata>, OutputError> {

@@ -13,6 +13,7 @@
 //! ([`super::store`]) is linked into the output instead. Only a file whose hash is not known, or
 //! whose copy is missing or was changed, is read, checked and kept anew.
 
+use std::collections::BTreeSet;
 use std::fs::{self, File};
 use std::io::Read;
 use std::path::Path;
@@ -70,6 +71,9 @@ pub fn publish(archived: &ArchivedYear, sink: &dyn Sink) -> Result<Vec<Written>,
         hashes: HashCache::open(archived.hash_cache.clone()),
         store,
     };
+    if publishing.store.is_some() {
+        publishing.make_folders().map_err(CopyError::Output)?;
+    }
     let results: Vec<Result<Published, CopyError>> = archived
         .files
         .par_iter()
@@ -97,6 +101,20 @@ pub fn publish(archived: &ArchivedYear, sink: &dyn Sink) -> Result<Vec<Written>,
 }
 
 impl Publishing<'_> {
+    /// Make every folder of the year before linking into them. Almost every folder of a year
+    /// holds one page, so linking first would fail once per file (a wasted `linkat`, walking
+    /// both paths) before the folder was made.
+    fn make_folders(&self) -> Result<(), crate::output::OutputError> {
+        let year = self.archived.year.to_string();
+        self.sink.make_folder(&year)?;
+        let folders: BTreeSet<&str> = (self.archived.files.keys())
+            .filter_map(|path| Some(path.rsplit_once('/')?.0))
+            .collect();
+        folders
+            .par_iter()
+            .try_for_each(|folder| self.sink.make_folder(&format!("{year}/{folder}")))
+    }
+
     /// Link the kept copy of `path` if its hash is known without reading it, is the promised
     /// one, and the copy is as it was kept. `None` when any of that fails: then it is copied.
     fn link(&self, path: &str, promised: Option<&str>) -> Option<Result<Published, CopyError>> {

@@ -193,6 +193,13 @@ impl Staging {
         }
     }
 
+    /// Make the folder `relative` and its parents.
+    pub fn make_folder(&self, relative: &str) -> Result<(), OutputError> {
+        let path = self.staged_path(relative)?;
+        fs::create_dir_all(&path)
+            .map_err(|source| OutputError::io(&path, "cannot create the folder", source))
+    }
+
     /// Hard-link `source` as `relative` instead of writing its bytes. Returns the linked
     /// file's metadata, or `None` if it could not be linked (no such source, no hard links
     /// here): then the caller writes the file.
