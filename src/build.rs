@@ -146,6 +146,23 @@ pub struct Reuse<'a> {
     pub theme: Option<Arc<Theme>>,
 }
 
+/// The value, or `None` with its problem added to `diagnostics`.
+fn noted<T>(result: Result<T, Diagnostic>, diagnostics: &mut Diagnostics) -> Option<T> {
+    result.map_err(|problem| diagnostics.push(problem)).ok()
+}
+
+/// The templates `serve` kept (only content changed since), or loaded and compiled afresh.
+fn theme_kept_or_loaded(
+    root: &Path,
+    kept: Option<Arc<Theme>>,
+    timings: &mut Timings,
+) -> Result<Arc<Theme>, Diagnostic> {
+    match kept {
+        Some(theme) => Ok(theme),
+        None => timings.time("templates", || render::load_theme(root).map(Arc::new)),
+    }
+}
+
 /// [`prepare`], reading only the content files that changed since the cache was filled, and
 /// assessing only the declarations that changed (`serve`).
 pub fn prepare_cached(
@@ -177,26 +194,9 @@ pub fn prepare_cached(
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(timings.time("validate", || validate::validate(&loaded.entries)));
     diagnostics.extend(problems);
-    let theme = match kept_theme {
-        Some(theme) => Ok(theme),
-        None => timings.time("templates", || {
-            render::load_theme(&options.root).map(Arc::new)
-        }),
-    };
-    let theme = match theme {
-        Ok(theme) => Some(theme),
-        Err(problem) => {
-            diagnostics.push(problem);
-            None
-        }
-    };
-    let statics = match list_static(&options.root) {
-        Ok(statics) => statics,
-        Err(problem) => {
-            diagnostics.push(problem);
-            Vec::new()
-        }
-    };
+    let theme = theme_kept_or_loaded(&options.root, kept_theme, &mut timings);
+    let theme = noted(theme, &mut diagnostics);
+    let statics = noted(list_static(&options.root), &mut diagnostics).unwrap_or_default();
     let diagnostics = if options.strict {
         diagnostics.strict()
     } else {
