@@ -64,12 +64,19 @@ impl OutputError {
 
 /// What to do about an I/O failure, where there is something to say.
 fn advice(source: &io::Error) -> &'static str {
-    match source.kind() {
-        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
-            "; nothing was published and the previous output is unchanged: free some space and build again"
-        }
-        _ => "",
+    if out_of_space(source) {
+        "; nothing was published and the previous output is unchanged: free some space and build again"
+    } else {
+        ""
     }
+}
+
+/// Whether `err` says the disk (or the user's quota) is full.
+fn out_of_space(err: &io::Error) -> bool {
+    matches!(
+        err.kind(),
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded
+    )
 }
 
 /// Where to write, for which site, and why.
@@ -216,14 +223,7 @@ impl Staging {
             Ok(()) => fs::symlink_metadata(&path)
                 .map(Some)
                 .map_err(|source| OutputError::io(&path, "cannot read", source)),
-            Err(err)
-                if matches!(
-                    err.kind(),
-                    io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded
-                ) =>
-            {
-                Err(OutputError::io(&path, "cannot write", err))
-            }
+            Err(err) if out_of_space(&err) => Err(OutputError::io(&path, "cannot write", err)),
             Err(_) => Ok(None),
         }
     }
