@@ -81,10 +81,12 @@ fn jobs<'a>(
         Scope::Touched(_) => false,
     };
     let live = |year: &&site::Year| data_in_scope(year.year) && !renderer.is_archived(year.year);
-    let mut jobs: Vec<Job> = site.years.iter().filter(live).map(Job::YearData).collect();
-    if matches!(scope, Scope::Site) {
-        jobs.extend(archives.years.iter().map(Job::Archived));
-    }
+    // Archived years first: `run_jobs` starts them on a thread of their own.
+    let mut jobs: Vec<Job> = match scope {
+        Scope::Site => archives.years.iter().map(Job::Archived).collect(),
+        _ => Vec::new(),
+    };
+    jobs.extend(site.years.iter().filter(live).map(Job::YearData));
     if !matches!(scope, Scope::Touched(_)) {
         jobs.push(Job::Assets);
     }
@@ -108,15 +110,24 @@ fn run_jobs(
     sink: &dyn Sink,
     cpu: &CpuTime,
 ) -> Result<Vec<Written>, BuildError> {
-    let results: Vec<Result<Vec<Written>, BuildError>> = jobs
-        .par_iter()
-        .map(|job| {
-            let started = Instant::now();
-            let result = run_job(job, site, renderer, sink);
-            cpu.add(job, started.elapsed());
-            result
-        })
-        .collect();
+    let run_all = |jobs: &[Job]| -> Vec<Result<Vec<Written>, BuildError>> {
+        jobs.par_iter()
+            .map(|job| {
+                let started = Instant::now();
+                let result = run_job(job, site, renderer, sink);
+                cpu.add(job, started.elapsed());
+                result
+            })
+            .collect()
+    };
+    // The archived years start at once on one thread while the other takes the live pages;
+    // each takes the other's work when it runs out. An archived year makes its folders one
+    // after another (`archive::copy`), so in one list, where they would wait behind the pages
+    // on a single thread, they left one core idle for seconds at the end.
+    let archived = jobs.partition_point(|job| matches!(job, Job::Archived(_)));
+    let (archived_years, live) = jobs.split_at(archived);
+    let (mut results, live_results) = rayon::join(|| run_all(archived_years), || run_all(live));
+    results.extend(live_results);
     let mut written = Vec::with_capacity(results.len());
     let mut problems = Diagnostics::new();
     let mut page_failures = Vec::new();
