@@ -110,8 +110,9 @@ fn run_jobs(
     sink: &dyn Sink,
     cpu: &CpuTime,
 ) -> Result<Vec<Written>, BuildError> {
-    let run_all = |jobs: &[Job]| -> Vec<Result<Vec<Written>, BuildError>> {
+    let run_all = |jobs: &[Job], max_len: usize| -> Vec<Result<Vec<Written>, BuildError>> {
         jobs.par_iter()
+            .with_max_len(max_len)
             .map(|job| {
                 let started = Instant::now();
                 let result = run_job(job, site, renderer, sink);
@@ -122,11 +123,14 @@ fn run_jobs(
     };
     // The archived years start at once on one thread while the other takes the live pages;
     // each takes the other's work when it runs out. An archived year makes its folders one
-    // after another (`archive::copy`), so in one list, where they would wait behind the pages
-    // on a single thread, they left one core idle for seconds at the end.
+    // after another (`archive::copy`), a long job that cannot be split: in one list, where
+    // they waited behind the pages on a single thread, they left one core idle for seconds at
+    // the end. For the same reason each year is a job of its own that an idle thread can take
+    // (rayon would otherwise hand several years to one thread as a single piece of work).
     let archived = jobs.partition_point(|job| matches!(job, Job::Archived(_)));
     let (archived_years, live) = jobs.split_at(archived);
-    let (mut results, live_results) = rayon::join(|| run_all(archived_years), || run_all(live));
+    let (mut results, live_results) =
+        rayon::join(|| run_all(archived_years, 1), || run_all(live, usize::MAX));
     results.extend(live_results);
     let mut written = Vec::with_capacity(results.len());
     let mut problems = Diagnostics::new();
