@@ -14,7 +14,7 @@
 //! whose copy is missing or was changed, is read, checked and kept anew.
 
 use std::collections::BTreeSet;
-use std::fs::{self, File};
+use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
@@ -22,7 +22,7 @@ use rayon::prelude::*;
 
 use super::hash_cache::{Entry, HashCache, Stamp};
 use super::store::{Kept, Store};
-use super::{ArchivedYear, changed_since_snapshot, shown};
+use super::{ArchivedFile, ArchivedYear, changed_since_snapshot, shown};
 use crate::diagnostics::Diagnostic;
 use crate::files::OutputFile;
 use crate::manifest::sha256_hex;
@@ -77,12 +77,10 @@ pub fn publish(archived: &ArchivedYear, sink: &dyn Sink) -> Result<Vec<Written>,
     let results: Vec<Result<Published, CopyError>> = archived
         .files
         .par_iter()
-        .map(
-            |(path, promised)| match publishing.link(path, promised.as_deref()) {
-                Some(linked) => linked,
-                None => publishing.copy(path, promised.as_deref()),
-            },
-        )
+        .map(|(path, file)| match publishing.link(path, file) {
+            Some(linked) => linked,
+            None => publishing.copy(path, file.sha256.as_deref()),
+        })
         .collect();
     let mut published = Vec::with_capacity(results.len());
     let mut problems = Vec::new();
@@ -122,14 +120,14 @@ impl Publishing<'_> {
 
     /// Link the kept copy of `path` if its hash is known without reading it, is the promised
     /// one, and the copy is as it was kept. `None` when any of that fails: then it is copied.
-    fn link(&self, path: &str, promised: Option<&str>) -> Option<Result<Published, CopyError>> {
-        let (store, promised) = (self.store.as_ref()?, promised?);
+    ///
+    /// The archive's file is known by the stamp taken when its folder was listed, moments ago:
+    /// a change since then is found by the next build, and this one publishes the promised
+    /// bytes from the copy all the same.
+    fn link(&self, path: &str, file: &ArchivedFile) -> Option<Result<Published, CopyError>> {
+        let (store, promised) = (self.store.as_ref()?, file.sha256.as_deref()?);
         let kept = store.holding(path, promised)?;
-        let on_disk = self.archived.folder.join(path);
-        let stamp = fs::metadata(&on_disk)
-            .ok()
-            .and_then(|meta| Stamp::of(&meta));
-        let hashed = self.hashes.known(path, stamp)?;
+        let hashed = self.hashes.known(path, file.stamp)?;
         if hashed.sha256() != promised {
             return None;
         }

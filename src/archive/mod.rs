@@ -9,6 +9,7 @@
 
 pub mod copy;
 mod hash_cache;
+mod listing;
 pub mod published;
 pub mod record;
 mod source_cache;
@@ -40,9 +41,8 @@ pub struct ArchivedYear {
     pub record: Record,
     /// `archive/YEAR/` on disk.
     pub folder: PathBuf,
-    /// Every file by path relative to the year folder, sorted, with the lowercase sha256 its
-    /// manifests promise (`None` for the manifest itself, which no manifest lists).
-    pub files: BTreeMap<String, Option<String>>,
+    /// Every file by path relative to the year folder, sorted.
+    pub files: BTreeMap<String, ArchivedFile>,
     /// Every declaration as published ([`published`]).
     pub declarations: Arc<[ArchivedDeclaration]>,
     /// Whether `content/YEAR/` is exactly what was snapshotted (or gone): then nothing needs
@@ -52,6 +52,16 @@ pub struct ArchivedYear {
     pub hash_cache: PathBuf,
     /// Where copies of its files are kept to be linked into outputs ([`store`]).
     pub kept: PathBuf,
+}
+
+/// One file of an archived year, as its folder was listed.
+#[derive(Debug, Clone)]
+pub struct ArchivedFile {
+    /// The lowercase sha256 its manifests promise (`None` for the manifest itself, which no
+    /// manifest lists).
+    pub sha256: Option<String>,
+    /// Its metadata when listed, to find its hash in the cache without reading it ([`copy`]).
+    stamp: Option<hash_cache::Stamp>,
 }
 
 /// Every usable archived year of a site.
@@ -182,7 +192,7 @@ fn load_year(root: &Path, year: u16) -> Result<ArchivedYear, Vec<Diagnostic>> {
     let folder = &root.join(ARCHIVE_DIR).join(year.to_string());
     let error =
         |path: &str, message: String| vec![Diagnostic::error(shown(year, path), "", message)];
-    let listing = verify::list_tree(folder).map_err(|message| error("", message))?;
+    let listing = listing::list_stamped(folder).map_err(|message| error("", message))?;
     let advice = restore_advice(year);
     if !listing.contains_key(MANIFEST) {
         return Err(error(
@@ -227,15 +237,15 @@ fn load_year(root: &Path, year: u16) -> Result<ArchivedYear, Vec<Diagnostic>> {
         ));
     }
     record.totals().map_err(|err| error(RECORD, err))?;
-    let files: BTreeMap<String, Option<String>> = listing
-        .into_keys()
-        .map(|path| {
-            let promised = promises
+    let files: BTreeMap<String, ArchivedFile> = listing
+        .into_iter()
+        .map(|(path, stamp)| {
+            let sha256 = promises
                 .listed
                 .get(&path)
                 .and_then(|promises| promises.first())
                 .map(|(hash, _)| hash.clone());
-            (path, promised)
+            (path, ArchivedFile { sha256, stamp })
         })
         .collect();
     let mut archived = ArchivedYear {

@@ -27,7 +27,7 @@ const COLUMNS: [&str; 4] = ["slug", "name", "department", "annual"];
 pub fn declarations(archived: &ArchivedYear) -> Result<Vec<ArchivedDeclaration>, Diagnostic> {
     let year = archived.year;
     let error = |message: String| Diagnostic::error(shown(year, DECLARATIONS_CSV), "", message);
-    let Some(promised) = archived.files.get(DECLARATIONS_CSV) else {
+    let Some(listed) = archived.files.get(DECLARATIONS_CSV) else {
         return Err(error(format!(
             "missing: live pages link to this year's projects from it; {}",
             restore_advice(year)
@@ -36,7 +36,7 @@ pub fn declarations(archived: &ArchivedYear) -> Result<Vec<ArchivedDeclaration>,
     let path = archived.folder.join(DECLARATIONS_CSV);
     let bytes =
         fs::read(&path).map_err(|err| error(format!("cannot read {}: {err}", path.display())))?;
-    if promised.as_deref() != Some(sha256_hex(&bytes).as_str()) {
+    if listed.sha256.as_deref() != Some(sha256_hex(&bytes).as_str()) {
         return Err(error(changed_since_snapshot(year)));
     }
     read_table(&bytes).map_err(error)
