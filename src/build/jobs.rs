@@ -1,6 +1,10 @@
 //! The parallel part of [`super::produce`]: every page, each live year's open data, each
 //! archived year and the assets, as independent jobs on rayon's pool. Each job hands its files
 //! to the sink as it makes them and returns only their paths and hashes.
+//!
+//! The archived years and the live jobs are two halves started together ([`run_jobs`]): an
+//! archived year is one long job that cannot be split (it makes its folders one after another),
+//! so it must start early and on either thread, or it is left to run alone at the end.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
