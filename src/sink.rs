@@ -5,6 +5,7 @@
 //! `build` writes into the output's staging folder, `serve` and `snapshot` keep the files in
 //! memory, and `check` discards them, all through the same pipeline.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 use std::sync::Mutex;
@@ -34,6 +35,26 @@ pub trait Sink: Sync {
     fn link(&self, _relative: &str, _source: &Path) -> Result<Option<fs::Metadata>, OutputError> {
         Ok(None)
     }
+}
+
+/// Make the folder of every file in `files` (output paths) before the files are handed over,
+/// one folder after another, parents first.
+///
+/// Not in parallel: nearly all of a year's pages sit in one parent folder (`YEAR/declarations/`),
+/// and `mkdir` locks its parent, so two threads making them at once mostly wait on each other
+/// (spinning on that lock was a fifth of an archived build's CPU time). Callers run this on one
+/// thread while other work keeps the other cores busy.
+pub fn make_folders_of<I, S>(sink: &dyn Sink, files: I) -> Result<(), OutputError>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let folders: BTreeSet<String> = (files.into_iter())
+        .filter_map(|path| Some(path.as_ref().rsplit_once('/')?.0.to_string()))
+        .collect();
+    folders
+        .iter()
+        .try_for_each(|folder| sink.make_folder(folder))
 }
 
 /// A file that was handed over: its path and the lowercase hex sha256 of its bytes.

@@ -13,7 +13,6 @@
 //! ([`super::store`]) is linked into the output instead. Only a file whose hash is not known, or
 //! whose copy is missing or was changed, is read, checked and kept anew.
 
-use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
@@ -26,7 +25,7 @@ use super::{ArchivedFile, ArchivedYear, changed_since_snapshot, shown};
 use crate::diagnostics::Diagnostic;
 use crate::files::OutputFile;
 use crate::manifest::sha256_hex;
-use crate::sink::{Sink, Written};
+use crate::sink::{self, Sink, Written};
 
 /// The cache folder of the archived files' hashes, relative to the site root.
 pub const CACHE_DIR: &str = ".disclose-cache/archive";
@@ -99,23 +98,13 @@ pub fn publish(archived: &ArchivedYear, sink: &dyn Sink) -> Result<Vec<Written>,
 }
 
 impl Publishing<'_> {
-    /// Make every folder of the year before linking into them. Almost every folder of a year
-    /// holds one page, so linking first would fail once per file (a wasted `linkat`, walking
-    /// both paths) before the folder was made.
-    ///
-    /// One after another, parents first: almost all of them sit in one parent folder, and
-    /// `mkdir` locks its parent, so two threads making them at once mostly wait on each other
-    /// (a fifth of an archived build's CPU time went into spinning on that lock). Other years
-    /// and the live pages keep the other core busy meanwhile.
+    /// Make every folder of the year before linking into them, one after another
+    /// ([`sink::make_folders_of`]; other years and the live pages keep the other core busy).
+    /// Almost every folder of a year holds one page, so linking first would fail once per file
+    /// (a wasted `linkat`, walking both paths) before the folder was made.
     fn make_folders(&self) -> Result<(), crate::output::OutputError> {
-        let year = self.archived.year.to_string();
-        self.sink.make_folder(&year)?;
-        let folders: BTreeSet<&str> = (self.archived.files.keys())
-            .filter_map(|path| Some(path.rsplit_once('/')?.0))
-            .collect();
-        folders
-            .iter()
-            .try_for_each(|folder| self.sink.make_folder(&format!("{year}/{folder}")))
+        let paths = (self.archived.files.keys()).map(|path| self.output_path(path));
+        sink::make_folders_of(self.sink, paths)
     }
 
     /// Link the kept copy of `path` if its hash is known without reading it, is the promised

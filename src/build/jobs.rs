@@ -3,10 +3,11 @@
 //! to the sink as it makes them and returns only their paths and hashes.
 //!
 //! The archived years and the live jobs are two halves started together ([`run_jobs`]): an
-//! archived year is one long job that cannot be split (it makes its folders one after another),
-//! so it must start early and on either thread, or it is left to run alone at the end.
+//! archived year is one long job that cannot be split (it makes its folders one after another,
+//! [`sink::make_folders_of`]), so it must start early and on either thread, or it is left to run
+//! alone at the end. Within the live half, one thread makes the pages' folders the same way
+//! while the other writes the open data and assets.
 
-use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -134,14 +135,18 @@ fn run_jobs(
     // (rayon would otherwise hand several years to one thread as a single piece of work).
     let archived = jobs.partition_point(|job| matches!(job, Job::Archived(_)));
     let (archived_years, live) = jobs.split_at(archived);
-    // Within the live half, the same holds for the pages' folders: nearly all of a year's sit in
-    // `YEAR/declarations/`, and two threads making them as their pages came locked each other
-    // out (a 10,000 build's render CPU went from 2 s to 6 s when the file system was slow). So
-    // one thread makes them all first while the other writes the open data and assets.
+    // Within the live half, the same holds for the pages' folders: two threads making them as
+    // their pages came locked each other out (a 10,000 build's render CPU went from 2 s to 6 s
+    // when the file system was slow). So one thread makes them all first while the other
+    // writes the open data and assets.
     let pages_start = live.partition_point(|job| !matches!(job, Job::Page(_)));
     let (data_and_assets, pages) = live.split_at(pages_start);
     let folders_then_pages = || -> Result<_, BuildError> {
-        make_page_folders(pages, sink)?;
+        let paths = pages.iter().filter_map(|job| match job {
+            Job::Page(page) => Some(page.path()),
+            _ => None,
+        });
+        sink::make_folders_of(sink, paths)?;
         Ok(run_all(pages, usize::MAX))
     };
     let (mut results, (data_results, page_results)) = rayon::join(
@@ -170,21 +175,6 @@ fn run_jobs(
     } else {
         Err(BuildError::Invalid(problems.sorted()))
     }
-}
-
-/// Make the folder of every page, one after another (see [`run_jobs`]).
-fn make_page_folders(pages: &[Job], sink: &dyn Sink) -> Result<(), BuildError> {
-    let folders: BTreeSet<String> = (pages.iter())
-        .filter_map(|job| match job {
-            Job::Page(page) => Some(page.folder()),
-            _ => None,
-        })
-        .filter(|folder| !folder.is_empty())
-        .collect();
-    for folder in &folders {
-        sink.make_folder(folder.trim_end_matches('/'))?;
-    }
-    Ok(())
 }
 
 fn run_job(
