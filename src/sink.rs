@@ -35,6 +35,24 @@ pub trait Sink: Sync {
     fn link(&self, _relative: &str, _source: &Path) -> Result<Option<fs::Metadata>, OutputError> {
         Ok(None)
     }
+
+    /// Take `folder` (a top-level folder that is the same in every build, such as an archived
+    /// year) as the last build left it, keeping only the files `keep` vouches for: their paths
+    /// relative to `folder`. `None` where nothing was carried over: then the caller makes it.
+    fn carry_over(
+        &self,
+        _folder: &str,
+        _keep: &dyn Fn(&str, &fs::Metadata) -> bool,
+    ) -> Result<Option<BTreeSet<String>>, OutputError> {
+        Ok(None)
+    }
+
+    /// Take `folder` (a top-level folder whose files this build writes anew, such as a live
+    /// year) as the last build left it: a file written with the bytes it already holds stays,
+    /// and a file not written is removed. Whether anything was carried over.
+    fn carry_over_rewritten(&self, _folder: &str) -> Result<bool, OutputError> {
+        Ok(false)
+    }
 }
 
 /// Make the folder of every file in `files` (output paths) before the files are handed over,
@@ -94,6 +112,18 @@ impl Sink for Staging {
 
     fn link(&self, relative: &str, source: &Path) -> Result<Option<fs::Metadata>, OutputError> {
         Staging::link(self, relative, source)
+    }
+
+    fn carry_over(
+        &self,
+        folder: &str,
+        keep: &dyn Fn(&str, &fs::Metadata) -> bool,
+    ) -> Result<Option<BTreeSet<String>>, OutputError> {
+        Staging::carry_over(self, folder, keep)
+    }
+
+    fn carry_over_rewritten(&self, folder: &str) -> Result<bool, OutputError> {
+        Staging::carry_over_rewritten(self, folder)
     }
 }
 

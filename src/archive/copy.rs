@@ -12,8 +12,14 @@
 //! When the output is on disk, a file is not even read once it is known: its kept copy
 //! ([`super::store`]) is linked into the output instead. Only a file whose hash is not known, or
 //! whose copy is missing or was changed, is read, checked and kept anew.
+//!
+//! Better still, the year's folder as the last build published it is carried over to this build
+//! ([`Sink::carry_over`]): no folder is made and no file linked, and each file in it is published
+//! only if it passes the check a freshly linked one gets (the known, promised hash, and the kept
+//! copy as disclose left it). Anything else in it is removed, and published as above.
 
-use std::fs::File;
+use std::collections::BTreeSet;
+use std::fs::{self, File};
 use std::io::Read;
 use std::path::Path;
 
@@ -70,15 +76,23 @@ pub fn publish(archived: &ArchivedYear, sink: &dyn Sink) -> Result<Vec<Written>,
         hashes: HashCache::open(archived.hash_cache.clone()),
         store,
     };
-    if publishing.store.is_some() {
+    let carried = match publishing.store {
+        Some(_) => publishing.carry_over().map_err(CopyError::Output)?,
+        None => None,
+    };
+    if publishing.store.is_some() && carried.is_none() {
         publishing.make_folders().map_err(CopyError::Output)?;
     }
+    let is_carried = |path: &str| carried.as_ref().is_some_and(|kept| kept.contains(path));
     let results: Vec<Result<Published, CopyError>> = archived
         .files
         .par_iter()
-        .map(|(path, file)| match publishing.link(path, file) {
-            Some(linked) => linked,
-            None => publishing.copy(path, file.sha256.as_deref()),
+        .map(|(path, file)| {
+            let carried = is_carried(path).then(|| publishing.carried(path, file));
+            match carried.flatten().or_else(|| publishing.link(path, file)) {
+                Some(published) => published,
+                None => publishing.copy(path, file.sha256.as_deref()),
+            }
         })
         .collect();
     let mut published = Vec::with_capacity(results.len());
@@ -107,19 +121,48 @@ impl Publishing<'_> {
         sink::make_folders_of(self.sink, paths)
     }
 
-    /// Link the kept copy of `path` if its hash is known without reading it, is the promised
-    /// one, and the copy is as it was kept. `None` when any of that fails: then it is copied.
+    /// Take the year's folder as the last build left it, if it was carried over ([`Sink::carry_over`]):
+    /// a file is kept only if [`Publishing::vouched`] for and still the kept copy as disclose
+    /// left it, the check [`Publishing::link`] makes after linking. The kept files' paths.
+    fn carry_over(&self) -> Result<Option<BTreeSet<String>>, crate::output::OutputError> {
+        let keep = |path: &str, meta: &fs::Metadata| {
+            let vouched = (self.archived.files.get(path)).and_then(|file| self.vouched(path, file));
+            vouched.is_some_and(|(kept, _)| kept.is(meta))
+        };
+        self.sink.carry_over(&self.archived.year.to_string(), &keep)
+    }
+
+    /// A file kept in the carried-over folder ([`Publishing::carry_over`]), as published.
+    fn carried(&self, path: &str, file: &ArchivedFile) -> Option<Result<Published, CopyError>> {
+        let (kept, hashed) = self.vouched(path, file)?;
+        Some(Ok(Published {
+            written: Written {
+                path: self.output_path(path),
+                sha256: file.sha256.clone()?,
+            },
+            hashed: Some(hashed.clone()),
+            kept: Some(kept.clone()),
+        }))
+    }
+
+    /// The kept copy of `path` and the hash of its archived file, if that hash is known
+    /// without reading the file and is the promised one.
     ///
     /// The archive's file is known by the stamp taken when its folder was listed, moments ago:
     /// a change since then is found by the next build, and this one publishes the promised
     /// bytes from the copy all the same.
-    fn link(&self, path: &str, file: &ArchivedFile) -> Option<Result<Published, CopyError>> {
+    fn vouched(&self, path: &str, file: &ArchivedFile) -> Option<(&Kept, &Entry)> {
         let (store, promised) = (self.store.as_ref()?, file.sha256.as_deref()?);
         let kept = store.holding(path, promised)?;
         let hashed = self.hashes.known(path, file.stamp)?;
-        if hashed.sha256() != promised {
-            return None;
-        }
+        (hashed.sha256() == promised).then_some((kept, hashed))
+    }
+
+    /// Link the kept copy of `path` if [`Publishing::vouched`] for and, once linked, the copy
+    /// is as it was kept. `None` when any of that fails: then it is copied.
+    fn link(&self, path: &str, file: &ArchivedFile) -> Option<Result<Published, CopyError>> {
+        let (kept, hashed) = self.vouched(path, file)?;
+        let (store, promised) = (self.store.as_ref()?, file.sha256.as_deref()?);
         let target = self.output_path(path);
         match self.sink.link(&target, &store.file(path)) {
             Ok(Some(linked)) if kept.is(&linked) => Some(Ok(Published {

@@ -3,13 +3,16 @@
 //! A build replaces its output folder wholesale, so pointing `--out` at the wrong place would
 //! destroy it: the site's sources, a frozen archive that must stay online unchanged, or the site
 //! itself. Every destination is resolved to its real location first (symlinks and `..` followed),
-//! then checked against the site it is written for. Refusals name the folder and say why.
+//! then checked against the site it is written for, and a folder already there is replaced only
+//! if this site's own last build made it ([`ensure_replaceable`]). Refusals name the folder and
+//! say why.
 
+use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-use super::OutputError;
-use crate::layout::{ARCHIVE_DIR, RECORD, SOURCE_DIRS};
+use super::{OutputError, marker};
+use crate::layout::{ARCHIVE_DIR, MANIFEST, RECORD, SOURCE_DIRS};
 
 /// What is being written, which decides what is allowed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,6 +115,46 @@ fn describe(source: &str) -> &'static str {
         "static" => "files published verbatim",
         _ => "the frozen snapshots of archived years",
     }
+}
+
+/// `out` may be replaced if it does not exist, is an empty folder, or is what this site's last
+/// build put there (for a snapshot: an archived year, which `snapshot` replaces only with --force).
+pub fn ensure_replaceable(
+    out: &Path,
+    parent: &Path,
+    name: &str,
+    site: &Path,
+    purpose: Purpose,
+) -> Result<(), OutputError> {
+    let refuse = |why: String| OutputError::NotOurs {
+        path: out.to_path_buf(),
+        why,
+    };
+    let metadata = match fs::symlink_metadata(out) {
+        Ok(metadata) => metadata,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(source) => return Err(OutputError::io(out, "cannot read", source)),
+    };
+    if !metadata.is_dir() {
+        return Err(refuse("it is not a folder".into()));
+    }
+    let is_empty = fs::read_dir(out)
+        .map_err(|source| OutputError::io(out, "cannot list the output folder", source))?
+        .next()
+        .is_none();
+    if is_empty {
+        return Ok(());
+    }
+    let why = match purpose {
+        Purpose::Snapshot if out.join(RECORD).is_file() && out.join(MANIFEST).is_file() => None,
+        Purpose::Snapshot => Some(format!("it is not an archived year (no {RECORD})")),
+        Purpose::Build => {
+            // Before build outputs carried a marker, the default `public/` had none.
+            let legacy_ok = out == site.join("public");
+            marker::refusal(out, &marker::path(parent, name), site, legacy_ok)
+        }
+    };
+    why.map_or(Ok(()), |why| Err(refuse(why)))
 }
 
 #[cfg(test)]

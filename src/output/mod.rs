@@ -9,6 +9,7 @@
 //! its own last build made there ([`marker`]), or an empty one; anything else is refused, never
 //! deleted.
 
+mod carry;
 pub mod guard;
 pub mod lock;
 pub mod marker;
@@ -21,7 +22,7 @@ use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 
 use crate::files::OutputFile;
-use crate::layout::{MANIFEST, RECORD};
+use crate::layout::MANIFEST;
 pub use guard::Purpose;
 use marker::Marker;
 pub use retire::Removal;
@@ -123,6 +124,10 @@ pub struct Staging {
     removal: Removal,
     /// Unchanged files of the output being replaced, linked instead of written (builds only).
     reuse: Option<reuse::Reuse>,
+    /// Folders carried over between builds ([`carry`]; builds only).
+    carry: Option<carry::Carry>,
+    /// Files of carried folders this build is to write or remove ([`carry::Rewrites`]).
+    rewrites: carry::Rewrites,
     committed: bool,
     _lock: Option<lock::OutputLock>,
 }
@@ -148,14 +153,17 @@ impl Staging {
             Purpose::Snapshot => None,
         };
         lock::clean_up_dead_builds(&parent, &name)?;
-        ensure_replaceable(&out, &parent, &name, &site, destination.purpose)?;
+        guard::ensure_replaceable(&out, &parent, &name, &site, destination.purpose)?;
         let dir = parent.join(lock::staging_name(&name));
         fs::create_dir(&dir)
             .map_err(|source| OutputError::io(&dir, "cannot create the staging folder", source))?;
         // A snapshot never links into an earlier archive: the archive is the user's to commit.
-        let reuse = match destination.purpose {
-            Purpose::Build => reuse::Reuse::from(&out),
-            Purpose::Snapshot => None,
+        let (reuse, carry) = match destination.purpose {
+            Purpose::Build => (
+                reuse::Reuse::from(&out),
+                Some(carry::Carry::new(&parent, &name)),
+            ),
+            Purpose::Snapshot => (None, None),
         };
         Ok(Staging {
             dir,
@@ -166,6 +174,8 @@ impl Staging {
             purpose: destination.purpose,
             removal: destination.removal,
             reuse,
+            carry,
+            rewrites: carry::Rewrites::default(),
             committed: false,
             _lock: held,
         })
@@ -228,8 +238,12 @@ impl Staging {
         }
     }
 
-    /// Link the file from the replaced output or write it; `NotFound` if its folder is missing.
+    /// Keep the carried file, or link the file from the replaced output, or write it;
+    /// `NotFound` if its folder is missing.
     fn place(&self, relative: &str, bytes: &[u8], path: &Path) -> io::Result<()> {
+        if self.rewrites.holds(relative, bytes, path)? {
+            return Ok(());
+        }
         if let Some(reuse) = &self.reuse
             && reuse.link_if_unchanged(relative, bytes, path)?
         {
@@ -256,6 +270,13 @@ impl Staging {
     /// before anything published changes. Returns the replaced output's folder when a detached
     /// process is still removing it ([`retire`]).
     pub fn commit(mut self) -> Result<Option<PathBuf>, OutputError> {
+        (self.rewrites.remove_unwritten(&self.dir)).map_err(|source| {
+            OutputError::io(
+                &self.dir,
+                "cannot remove a file no longer published",
+                source,
+            )
+        })?;
         let marker_path = marker::path(&self.parent, &self.name);
         let pending = match self.purpose {
             Purpose::Build => Some(self.stage_marker(&marker_path)?),
@@ -263,6 +284,9 @@ impl Staging {
         };
         let previous = swap_in(&self.dir, &self.out, &self.parent, &self.name)?;
         self.committed = true;
+        if let Some(carry) = &self.carry {
+            carry.keep_from(previous.as_deref());
+        }
         // Dealt with before the marker, so a failure to record it does not leave it behind.
         let retiring = previous.and_then(|previous| {
             retire::remove_replaced(&previous, &self.parent, &self.name, self.removal)
@@ -296,6 +320,9 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
+            if let Some(carry) = &self.carry {
+                carry.give_back(&self.dir);
+            }
             let _ = fs::remove_dir_all(&self.dir);
         }
     }
@@ -330,46 +357,6 @@ pub fn publish(destination: &Destination, files: &[OutputFile]) -> Result<(), Ou
         staging.write(&file.path, &file.bytes)?;
     }
     staging.commit().map(|_| ())
-}
-
-/// `out` may be replaced if it does not exist, is an empty folder, or is what this site's last
-/// build put there (for a snapshot: an archived year, which `snapshot` replaces only with --force).
-fn ensure_replaceable(
-    out: &Path,
-    parent: &Path,
-    name: &str,
-    site: &Path,
-    purpose: Purpose,
-) -> Result<(), OutputError> {
-    let refuse = |why: String| OutputError::NotOurs {
-        path: out.to_path_buf(),
-        why,
-    };
-    let metadata = match fs::symlink_metadata(out) {
-        Ok(metadata) => metadata,
-        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(()),
-        Err(source) => return Err(OutputError::io(out, "cannot read", source)),
-    };
-    if !metadata.is_dir() {
-        return Err(refuse("it is not a folder".into()));
-    }
-    let is_empty = fs::read_dir(out)
-        .map_err(|source| OutputError::io(out, "cannot list the output folder", source))?
-        .next()
-        .is_none();
-    if is_empty {
-        return Ok(());
-    }
-    let why = match purpose {
-        Purpose::Snapshot if out.join(RECORD).is_file() && out.join(MANIFEST).is_file() => None,
-        Purpose::Snapshot => Some(format!("it is not an archived year (no {RECORD})")),
-        Purpose::Build => {
-            // Before build outputs carried a marker, the default `public/` had none.
-            let legacy_ok = out == site.join("public");
-            marker::refusal(out, &marker::path(parent, name), site, legacy_ok)
-        }
-    };
-    why.map_or(Ok(()), |why| Err(refuse(why)))
 }
 
 /// Move the old output aside and move staging in; returns where the old output went, for the

@@ -89,7 +89,7 @@ impl Reuse {
 /// is reused. A page evicted between the question and the read is read from disk: one file,
 /// rarely.
 #[cfg(target_os = "linux")]
-fn read_if_cached(path: &Path, len: usize) -> Option<Vec<u8>> {
+pub(super) fn read_if_cached(path: &Path, len: usize) -> Option<Vec<u8>> {
     use std::os::unix::fs::FileExt;
     let file = fs::File::open(path).ok()?;
     if file.metadata().ok()?.len() != len as u64 {
@@ -105,7 +105,7 @@ fn read_if_cached(path: &Path, len: usize) -> Option<Vec<u8>> {
 
 /// Elsewhere every file is read.
 #[cfg(not(target_os = "linux"))]
-fn read_if_cached(path: &Path, len: usize) -> Option<Vec<u8>> {
+pub(super) fn read_if_cached(path: &Path, len: usize) -> Option<Vec<u8>> {
     fs::read(path).ok().filter(|bytes| bytes.len() == len)
 }
 
