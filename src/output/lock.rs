@@ -9,7 +9,9 @@
 //! lock, removes exactly those: matched by name, and only when that PID is no longer running. A
 //! previous output whose swap never finished is put back first, so nothing published is lost.
 //! A replaced output being removed in the background (`.NAME.retired-PID`, [`super::retire`]) is
-//! left to its remover while that runs, removed if it died, and never put back.
+//! left to its remover while that runs, removed if it died, and never put back. The year folders
+//! carried over for the next build (`.NAME.carried/`, [`super::carry`]) are not a leftover: the
+//! next build takes them.
 
 use std::fs::{self, File, OpenOptions};
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! Removing the output a build replaced, without making the user wait for it.
 //!
 //! After the swap, the replaced output sits beside the new one as `.NAME.previous-PID` and must
-//! go. A small one is removed at once. A large one is not worth waiting for: the output of the
+//! go, once its year folders were carried over for the next build ([`super::carry`]). A small one is removed at once. A large one is not worth waiting for: the output of the
 //! 100,000-declaration benchmark site took 15–30 s to delete on the benchmark machine (longer
 //! than building it with nine years archived), and nothing published depends on it any more. So
 //! `build` hands it to a detached `disclose` process, the way `git gc --auto` detaches, and
