@@ -5,8 +5,10 @@
 //! The archived years and the live jobs are two halves started together ([`run_jobs`]): an
 //! archived year is one long job that cannot be split (it makes its folders one after another,
 //! [`sink::make_folders_of`]), so it must start early and on either thread, or it is left to run
-//! alone at the end. Within the live half, one thread makes the pages' folders the same way
-//! while the other writes the open data and assets.
+//! alone at the end. The live half first takes each live year's folder as the last build left
+//! it, to be rewritten ([`Sink::carry_over_rewritten`]); then one thread makes the pages'
+//! folders (most of them already there) the same way while the other writes the open data and
+//! assets.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -139,15 +141,21 @@ fn run_jobs(
     // their pages came locked each other out (a 10,000 build's render CPU went from 2 s to 6 s
     // when the file system was slow). So one thread makes them all first while the other
     // writes the open data and assets.
-    // Each live year's folder as the last build left it, rewritten in place of a new one
-    // (`output::carry`): its 10,000 folders need not be made again.
-    for job in live {
-        if let Job::YearData(year) = job {
-            sink.carry_over_rewritten(&year.year.to_string())?;
-        }
-    }
     let pages_start = live.partition_point(|job| !matches!(job, Job::Page(_)));
     let (data_and_assets, pages) = live.split_at(pages_start);
+    // Each live year's folder as the last build left it, rewritten in place of a new one
+    // (`output::carry`): its 10,000 folders need not be made again. Taken before anything is
+    // written into it, each year on either thread (listing one is about 0.2 s at 10,000).
+    let live_years: Vec<String> = (data_and_assets.iter())
+        .filter_map(|job| match job {
+            Job::YearData(year) => Some(year.year.to_string()),
+            _ => None,
+        })
+        .collect();
+    let carry_over_live_years = || {
+        (live_years.par_iter().with_max_len(1))
+            .try_for_each(|year| sink.carry_over_rewritten(year).map(drop))
+    };
     let folders_then_pages = || -> Result<_, BuildError> {
         let paths = pages.iter().filter_map(|job| match job {
             Job::Page(page) => Some(page.path()),
@@ -156,10 +164,17 @@ fn run_jobs(
         sink::make_folders_of(sink, paths)?;
         Ok(run_all(pages, usize::MAX))
     };
-    let (mut results, (data_results, page_results)) = rayon::join(
+    let (mut results, live_results) = rayon::join(
         || run_all(archived_years, 1),
-        || rayon::join(|| run_all(data_and_assets, 1), folders_then_pages),
+        || -> Result<_, BuildError> {
+            carry_over_live_years()?;
+            Ok(rayon::join(
+                || run_all(data_and_assets, 1),
+                folders_then_pages,
+            ))
+        },
     );
+    let (data_results, page_results) = live_results?;
     results.extend(data_results);
     results.extend(page_results?);
     let mut written = Vec::with_capacity(results.len());
