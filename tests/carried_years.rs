@@ -173,3 +173,19 @@ fn a_live_year_carried_over_is_rewritten_to_what_a_fresh_build_publishes() {
     );
     assert_eq!(site.tree("public"), built_afresh(&site));
 }
+
+#[test]
+fn a_folder_carried_where_a_page_is_written_is_replaced_by_the_page() {
+    let site = site_with_a_carried_year();
+    let carried = site.path(".public.carried/2024");
+    fs::remove_file(carried.join("index.html")).expect("remove");
+    fs::create_dir(carried.join("index.html")).expect("folder");
+    fs::write(carried.join("index.html/x.txt"), "x").expect("write");
+
+    site.build();
+    assert!(site.path("public/2024/index.html").is_file());
+    assert_eq!(site.tree("public"), built_afresh(&site));
+    // And the build after it, which gets the output before this one carried over, too.
+    site.build();
+    assert_eq!(site.tree("public"), built_afresh(&site));
+}

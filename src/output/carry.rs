@@ -221,7 +221,18 @@ impl Rewrites {
         let unwritten = std::mem::take(&mut *lock(&self.pending));
         for relative in unwritten {
             let path = staging.join(&relative);
-            fs::remove_file(&path)?;
+            match fs::remove_file(&path) {
+                // Gone with a carried folder that stood where this build wrote a file.
+                Err(err)
+                    if matches!(
+                        err.kind(),
+                        io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+                    ) =>
+                {
+                    continue;
+                }
+                removed => removed?,
+            }
             // Up to (not including) the carried folder itself; stop at the first that is not
             // empty, as its parents are not either.
             let folders = Path::new(&relative).ancestors().skip(1);

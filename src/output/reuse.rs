@@ -167,13 +167,18 @@ mod page_cache {
     }
 }
 
-/// Write `bytes` to `path` as a new file. An existing file there is unlinked first, never
-/// truncated: it may be a link into the previous output.
+/// Write `bytes` to `path` (in a staging folder) as a new file. An existing file there is
+/// unlinked first, never truncated: it may be a link into the previous output. A folder there
+/// (only ever one carried over from an earlier build, `super::carry`) is removed with what it
+/// holds, or it would fail every build after this one the same way.
 pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let create = || OpenOptions::new().write(true).create_new(true).open(path);
     let mut file = match create() {
         Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {
-            fs::remove_file(path)?;
+            match fs::symlink_metadata(path) {
+                Ok(meta) if meta.is_dir() => fs::remove_dir_all(path)?,
+                _ => fs::remove_file(path)?,
+            }
             create()?
         }
         opened => opened?,
