@@ -37,12 +37,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use super::{OutputError, Staging};
-
-/// Where the carried folders of the output `parent/name` wait: beside it, never inside it.
-pub fn folder_name(name: &str) -> String {
-    format!(".{name}.carried")
-}
+use super::{OutputError, Staging, is_real_folder, lock::carried_name};
 
 /// The name, inside a replaced output, of the carried folders nobody took (removed with it).
 const UNTAKEN: &str = ".disclose-carried-untaken";
@@ -61,7 +56,7 @@ impl Carry {
     /// The carried folders of the output named `name` in `parent`.
     pub fn new(parent: &Path, name: &str) -> Carry {
         Carry {
-            dir: parent.join(folder_name(name)),
+            dir: parent.join(carried_name(name)),
             wanted: Mutex::new(BTreeSet::new()),
             taken: Mutex::new(Vec::new()),
         }
@@ -73,8 +68,7 @@ impl Carry {
     pub fn take(&self, folder: &str, staging: &Path) -> bool {
         lock(&self.wanted).insert(folder.to_string());
         let carried = self.dir.join(folder);
-        let is_folder = fs::symlink_metadata(&carried).is_ok_and(|meta| meta.is_dir());
-        if !is_folder || fs::rename(&carried, staging.join(folder)).is_err() {
+        if !is_real_folder(&carried) || fs::rename(&carried, staging.join(folder)).is_err() {
             return false;
         }
         lock(&self.taken).push(folder.to_string());
@@ -86,8 +80,7 @@ impl Carry {
     /// `replaced`, to be removed with it. Nothing here can fail the build: the new output is in
     /// place, and whatever is not carried is only made again next time.
     pub fn keep_from(&self, replaced: Option<&Path>) {
-        let untaken = fs::symlink_metadata(&self.dir).is_ok_and(|meta| meta.is_dir())
-            && fs::remove_dir(&self.dir).is_err();
+        let untaken = is_real_folder(&self.dir) && fs::remove_dir(&self.dir).is_err();
         if untaken {
             match replaced {
                 Some(replaced) => {
@@ -100,10 +93,7 @@ impl Carry {
         }
         let Some(replaced) = replaced else { return };
         let wanted = lock(&self.wanted);
-        let kept = (wanted.iter()).filter(|folder| {
-            let from = replaced.join(folder.as_str());
-            fs::symlink_metadata(&from).is_ok_and(|meta| meta.is_dir())
-        });
+        let kept = (wanted.iter()).filter(|folder| is_real_folder(&replaced.join(folder.as_str())));
         for folder in kept {
             if fs::create_dir_all(&self.dir).is_err() {
                 return;

@@ -73,6 +73,12 @@ pub fn retired_prefix(name: &str) -> String {
     format!(".{name}.retired-")
 }
 
+/// The name of the folder beside the output where its year folders wait for the next build
+/// ([`super::carry`]). Not a leftover: the next build takes them.
+pub fn carried_name(name: &str) -> String {
+    format!(".{name}.carried")
+}
+
 /// What a dead build (or remover) left beside `out`, by kind.
 #[derive(Debug, PartialEq, Eq)]
 enum Leftover {

@@ -349,6 +349,12 @@ fn in_its_folder(
     }
 }
 
+/// Whether `path` is a folder itself, not a symbolic link to one: the only kind disclose moves,
+/// links from or removes as its own.
+fn is_real_folder(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|meta| meta.is_dir())
+}
+
 /// Write `files` as the new content of the destination, replacing the previous output only on
 /// success.
 pub fn publish(destination: &Destination, files: &[OutputFile]) -> Result<(), OutputError> {

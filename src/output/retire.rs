@@ -143,7 +143,7 @@ fn is_retired_folder(folder: &Path) -> bool {
         .file_name()
         .and_then(|name| name.to_str())
         .is_some_and(|name| name.starts_with('.') && name.ends_with(&suffix));
-    named && fs::symlink_metadata(folder).is_ok_and(|meta| meta.is_dir())
+    named && super::is_real_folder(folder)
 }
 
 #[cfg(test)]

@@ -40,8 +40,7 @@ impl Reuse {
     /// Reuse files of `previous`, the output folder the build will replace, if it is a folder
     /// (not a link to one).
     pub fn from(previous: &Path) -> Option<Reuse> {
-        let is_folder = fs::symlink_metadata(previous).is_ok_and(|meta| meta.is_dir());
-        is_folder.then(|| Reuse {
+        super::is_real_folder(previous).then(|| Reuse {
             previous: previous.to_path_buf(),
             links_work: AtomicBool::new(true),
         })
@@ -175,9 +174,9 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let create = || OpenOptions::new().write(true).create_new(true).open(path);
     let mut file = match create() {
         Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {
-            match fs::symlink_metadata(path) {
-                Ok(meta) if meta.is_dir() => fs::remove_dir_all(path)?,
-                _ => fs::remove_file(path)?,
+            match super::is_real_folder(path) {
+                true => fs::remove_dir_all(path)?,
+                false => fs::remove_file(path)?,
             }
             create()?
         }
