@@ -22,6 +22,7 @@ pub mod import;
 pub mod init;
 pub mod layout;
 pub mod levels;
+pub mod listing;
 pub mod manifest;
 pub mod markdown;
 pub mod model;

@@ -192,7 +192,10 @@ fn load_year(root: &Path, year: u16) -> Result<ArchivedYear, Vec<Diagnostic>> {
     let folder = &root.join(ARCHIVE_DIR).join(year.to_string());
     let error =
         |path: &str, message: String| vec![Diagnostic::error(shown(year, path), "", message)];
-    let listing = listing::list_stamped(folder).map_err(|message| error("", message))?;
+    // Its folders' names are remembered beside the hashes of its files (`crate::listing`).
+    let listing_cache = root.join(copy::CACHE_DIR).join(format!("{year}.folders"));
+    let listing = listing::list_stamped(folder, Some(&listing_cache))
+        .map_err(|message| error("", message))?;
     let advice = restore_advice(year);
     if !listing.contains_key(MANIFEST) {
         return Err(error(

@@ -12,7 +12,7 @@
 //! instead of making it:
 //! - an archived year's files are each vouched for by the caller ([`prune`]: a link to the kept
 //!   copy, as disclose left it), and every other file is removed;
-//! - a live year's files are rewritten ([`Rewrites`]): one written with the bytes it already
+//! - a live year's files are rewritten ([`super::rewrites::Rewrites`]): one written with the bytes it already
 //!   holds stays as it is, one written with other bytes is replaced, and one not written at all
 //!   is removed before the swap.
 //!
@@ -41,6 +41,10 @@ use super::{OutputError, Staging, is_real_folder, lock::carried_name};
 
 /// The name, inside a replaced output, of the carried folders nobody took (removed with it).
 const UNTAKEN: &str = ".disclose-carried-untaken";
+
+/// The start of the name, among the carried folders, of the file that remembers the names in
+/// one carried folder's folders ([`crate::listing`]): `.listing-2023` for `2023`.
+const LISTING: &str = ".listing-";
 
 /// The carried folders of one output, and what this build asked for.
 #[derive(Debug)]
@@ -75,22 +79,19 @@ impl Carry {
         true
     }
 
+    /// The file that remembers the names in the carried `folder`'s folders, so that the next
+    /// build's [`prune`] need not read those that did not change. `None` when the carried
+    /// folders are not in a folder of their own (a link to one is not written through).
+    pub fn listing_cache(&self, folder: &str) -> Option<PathBuf> {
+        is_real_folder(&self.dir).then(|| self.dir.join(format!("{LISTING}{folder}")))
+    }
+
     /// After the swap: keep the wanted folders of `replaced` (the output just replaced, if
     /// there was one) for the next build. What was carried and not taken is moved into
     /// `replaced`, to be removed with it. Nothing here can fail the build: the new output is in
     /// place, and whatever is not carried is only made again next time.
     pub fn keep_from(&self, replaced: Option<&Path>) {
-        let untaken = is_real_folder(&self.dir) && fs::remove_dir(&self.dir).is_err();
-        if untaken {
-            match replaced {
-                Some(replaced) => {
-                    let _ = fs::rename(&self.dir, replaced.join(UNTAKEN));
-                }
-                None => {
-                    let _ = fs::remove_dir_all(&self.dir);
-                }
-            }
-        }
+        self.send_away_untaken(replaced);
         let Some(replaced) = replaced else { return };
         let wanted = lock(&self.wanted);
         let kept = (wanted.iter()).filter(|folder| is_real_folder(&replaced.join(folder.as_str())));
@@ -100,6 +101,42 @@ impl Carry {
             }
             let _ = fs::rename(replaced.join(folder), self.dir.join(folder));
         }
+    }
+
+    /// Move whatever the carried folders hold that this build did not take (except the listing
+    /// caches of the folders it asked for) into `replaced`, to be removed with it; with no
+    /// replaced output, remove it now.
+    fn send_away_untaken(&self, replaced: Option<&Path>) {
+        if !is_real_folder(&self.dir) {
+            return;
+        }
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return;
+        };
+        let wanted = lock(&self.wanted);
+        let is_wanted_listing =
+            |name: &str| (name.strip_prefix(LISTING)).is_some_and(|folder| wanted.contains(folder));
+        let untaken = entries
+            .flatten()
+            .filter(|entry| !is_wanted_listing(&entry.file_name().to_string_lossy()));
+        let away = replaced.map(|replaced| replaced.join(UNTAKEN));
+        for entry in untaken {
+            let path = entry.path();
+            match &away {
+                Some(away) => {
+                    let _ = fs::create_dir_all(away);
+                    let _ = fs::rename(&path, away.join(entry.file_name()));
+                }
+                None if is_real_folder(&path) => {
+                    let _ = fs::remove_dir_all(&path);
+                }
+                None => {
+                    let _ = fs::remove_file(&path);
+                }
+            }
+        }
+        drop(wanted);
+        let _ = fs::remove_dir(&self.dir);
     }
 
     /// Move the taken `folder` out of `staging` again, into the carried folders under a name
@@ -142,7 +179,7 @@ impl Staging {
         if !carry.take(folder, &self.dir) {
             return Ok(None);
         }
-        match prune(&path, keep) {
+        match prune(&path, keep, carry.listing_cache(folder).as_deref()) {
             Ok(kept) => Ok(Some(kept)),
             // Not worth failing the build for: set it aside, to be removed with the replaced
             // output, and let the caller make the folder afresh.
@@ -174,70 +211,7 @@ impl Staging {
     }
 }
 
-/// The files of folders carried over to be rewritten (a live year's, whose pages change with
-/// the content): each file this build writes that is already there byte for byte stays as it
-/// is, and every carried file this build did not write is removed before the swap.
-#[derive(Debug, Default)]
-pub struct Rewrites {
-    /// Carried files not yet written by this build, by path relative to the output.
-    pending: Mutex<HashSet<String>>,
-}
-
-impl Rewrites {
-    /// The files of the carried `folder` (paths relative to it), all still to be written.
-    pub fn add(&self, folder: &str, files: BTreeSet<String>) {
-        let mut pending = lock(&self.pending);
-        pending.extend(files.into_iter().map(|file| format!("{folder}/{file}")));
-    }
-
-    /// Whether the file at `relative` (staged at `staged`) was carried over and already holds
-    /// exactly `bytes`: then it stays. A carried file with other bytes is removed (never written
-    /// over: it may share its inode with the published output), for the caller to write anew.
-    pub fn holds(&self, relative: &str, bytes: &[u8], staged: &Path) -> io::Result<bool> {
-        if !lock(&self.pending).remove(relative) {
-            return Ok(false);
-        }
-        if super::reuse::read_if_cached(staged, bytes.len()).is_some_and(|old| old == bytes) {
-            return Ok(true);
-        }
-        match fs::remove_file(staged) {
-            Err(err) if err.kind() != io::ErrorKind::NotFound => Err(err),
-            _ => Ok(false),
-        }
-    }
-
-    /// Remove every carried file this build did not write, and each folder that leaves empty.
-    pub fn remove_unwritten(&self, staging: &Path) -> io::Result<()> {
-        let unwritten = std::mem::take(&mut *lock(&self.pending));
-        for relative in unwritten {
-            let path = staging.join(&relative);
-            match fs::remove_file(&path) {
-                // Gone with a carried folder that stood where this build wrote a file.
-                Err(err)
-                    if matches!(
-                        err.kind(),
-                        io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
-                    ) =>
-                {
-                    continue;
-                }
-                removed => removed?,
-            }
-            // Up to (not including) the carried folder itself; stop at the first that is not
-            // empty, as its parents are not either.
-            let folders = Path::new(&relative).ancestors().skip(1);
-            let inside = folders.take_while(|folder| folder.components().count() > 1);
-            for folder in inside {
-                if fs::remove_dir(staging.join(folder)).is_err() {
-                    break;
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(super) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -245,45 +219,38 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// Remove every file under `dir` that `keep` does not vouch for (given its `/`-separated path
 /// relative to `dir` and its metadata, not following links), and every folder left with no
-/// file. Returns the kept files' paths.
+/// file. Returns the kept files' paths. With a `cache` file, folders unchanged since the last
+/// listing are not read again ([`crate::listing`]); every file is still checked.
 pub fn prune(
     dir: &Path,
     keep: &dyn Fn(&str, &fs::Metadata) -> bool,
+    cache: Option<&Path>,
 ) -> io::Result<BTreeSet<String>> {
+    let listing = crate::listing::list(dir, cache).map_err(|err| err.source)?;
     let mut kept = BTreeSet::new();
-    prune_folder(dir, "", keep, &mut kept)?;
-    Ok(kept)
-}
-
-/// [`prune`] for the folder `dir`, whose files are named `prefix` + their name. Returns whether
-/// it still holds a file.
-fn prune_folder(
-    dir: &Path,
-    prefix: &str,
-    keep: &dyn Fn(&str, &fs::Metadata) -> bool,
-    kept: &mut BTreeSet<String>,
-) -> io::Result<bool> {
-    let mut holds_a_file = false;
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
-        let relative = format!("{prefix}{}", entry.file_name().to_string_lossy());
-        // The kind comes with the listing (no `stat` for the 10,000 folders of a year), and
-        // `DirEntry::metadata` does not follow links and asks the open folder (`fstatat`).
-        if entry.file_type()?.is_dir() {
-            let folder = entry.path();
-            if prune_folder(&folder, &format!("{relative}/"), keep, kept)? {
-                holds_a_file = true;
-            } else {
-                fs::remove_dir(&folder)?;
+    // Folders that still hold a file, by path relative to `dir`.
+    let mut holding: HashSet<&str> = HashSet::new();
+    for file in &listing.files {
+        if is_plain_name(&file.relative) && keep(&file.relative, &file.meta) {
+            kept.insert(file.relative.clone());
+            let mut folder = file.relative.as_str();
+            while let Some((parent, _)) = folder.rsplit_once('/') {
+                if !holding.insert(parent) {
+                    break;
+                }
+                folder = parent;
             }
-        } else if is_plain_name(&relative) && keep(&relative, &entry.metadata()?) {
-            kept.insert(relative);
-            holds_a_file = true;
         } else {
-            fs::remove_file(entry.path())?;
+            fs::remove_file(&file.path)?;
         }
     }
-    Ok(holds_a_file)
+    // Each folder after those inside it, so that an emptied one is empty when it is removed.
+    for folder in listing.folders.iter().rev() {
+        if !holding.contains(folder.relative.as_str()) {
+            fs::remove_dir(&folder.path)?;
+        }
+    }
+    Ok(kept)
 }
 
 /// Whether `relative` came through the lossy name conversion unchanged (a name that is not
@@ -311,7 +278,7 @@ mod tests {
         let dir = folder_with(&["a/keep.html", "a/drop.html", "b/c/drop.html", "top.txt"]);
         fs::create_dir(dir.path().join("empty")).expect("folder");
         let keep = |path: &str, meta: &fs::Metadata| path.contains("keep") || meta.len() == 7;
-        let kept = prune(dir.path(), &keep).expect("prune");
+        let kept = prune(dir.path(), &keep, None).expect("prune");
         assert_eq!(
             kept.iter().map(String::as_str).collect::<Vec<_>>(),
             ["a/keep.html", "top.txt"]
@@ -332,7 +299,7 @@ mod tests {
         std::os::unix::fs::symlink(outside.path(), dir.path().join("linked-folder"))
             .expect("symlink");
         let keep = |_: &str, meta: &fs::Metadata| meta.is_file();
-        let kept = prune(dir.path(), &keep).expect("prune");
+        let kept = prune(dir.path(), &keep, None).expect("prune");
         assert_eq!(kept.into_iter().collect::<Vec<_>>(), ["page.html"]);
         assert!(fs::symlink_metadata(dir.path().join("link.txt")).is_err());
         assert!(fs::symlink_metadata(dir.path().join("linked-folder")).is_err());
@@ -382,39 +349,5 @@ mod tests {
         let alone = Carry::new(parent.path(), "public");
         alone.keep_from(None);
         assert!(!carried.exists());
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn a_rewrite_keeps_the_same_bytes_replaces_other_bytes_and_removes_what_was_not_written() {
-        use std::os::unix::fs::MetadataExt;
-        let staging = folder_with(&[
-            "2023/a/same.html",
-            "2023/b/changed.html",
-            "2023/c/gone.html",
-        ]);
-        let rewrites = Rewrites::default();
-        let carried = prune(&staging.path().join("2023"), &|_, _| true).expect("listing");
-        rewrites.add("2023", carried);
-        let path = |relative: &str| staging.path().join(relative);
-        let inode = |relative: &str| fs::metadata(path(relative)).expect("metadata").ino();
-        let same = inode("2023/a/same.html");
-
-        let holds = |relative: &str, bytes: &[u8]| rewrites.holds(relative, bytes, &path(relative));
-        // (Kept where the kernel can say the old bytes are in memory: Linux 6.5 and later.)
-        assert!(holds("2023/a/same.html", b"2023/a/same.html").expect("same"));
-        assert_eq!(inode("2023/a/same.html"), same, "left as it was");
-        assert!(!holds("2023/b/changed.html", b"new bytes").expect("changed"));
-        assert!(
-            !path("2023/b/changed.html").exists(),
-            "removed, to be written anew"
-        );
-        assert!(!holds("2023/new.html", b"new").expect("not carried"));
-        assert!(!holds("2023/a/same.html", b"again").expect("written once already"));
-
-        rewrites.remove_unwritten(staging.path()).expect("remove");
-        assert!(!path("2023/c").exists(), "the page and its folder are gone");
-        assert!(path("2023/a/same.html").is_file());
-        assert!(path("2023/b").is_dir(), "its file is to be written");
     }
 }

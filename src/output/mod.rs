@@ -15,6 +15,7 @@ pub mod lock;
 pub mod marker;
 pub mod retire;
 pub mod reuse;
+mod rewrites;
 
 use std::fs;
 use std::io;
@@ -126,8 +127,8 @@ pub struct Staging {
     reuse: Option<reuse::Reuse>,
     /// Folders carried over between builds ([`carry`]; builds only).
     carry: Option<carry::Carry>,
-    /// Files of carried folders this build is to write or remove ([`carry::Rewrites`]).
-    rewrites: carry::Rewrites,
+    /// Files of carried folders this build is to write or remove ([`rewrites::Rewrites`]).
+    rewrites: rewrites::Rewrites,
     committed: bool,
     _lock: Option<lock::OutputLock>,
 }
@@ -175,7 +176,7 @@ impl Staging {
             removal: destination.removal,
             reuse,
             carry,
-            rewrites: carry::Rewrites::default(),
+            rewrites: rewrites::Rewrites::default(),
             committed: false,
             _lock: held,
         })
