@@ -384,19 +384,21 @@ fn nanos(time: SystemTime) -> i128 {
     }
 }
 
+/// A temporary folder holding `files` (relative paths, each holding its own path as text).
+#[cfg(test)]
+pub(crate) fn folder_with(files: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for file in files {
+        let path = dir.path().join(file);
+        fs::create_dir_all(path.parent().expect("parent")).expect("folders");
+        fs::write(path, file).expect("write");
+    }
+    dir
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn tree(files: &[&str]) -> tempfile::TempDir {
-        let dir = tempfile::tempdir().expect("temp dir");
-        for file in files {
-            let path = dir.path().join(file);
-            fs::create_dir_all(path.parent().expect("parent")).expect("folders");
-            fs::write(path, file).expect("write");
-        }
-        dir
-    }
 
     fn relatives(found: &[Found]) -> Vec<&str> {
         let mut paths: Vec<&str> = found.iter().map(|found| found.relative.as_str()).collect();
@@ -424,7 +426,7 @@ mod tests {
 
     #[test]
     fn lists_every_folder_before_its_contents_and_every_file() {
-        let dir = tree(&["a/b/deep.html", "a/top.html", "root.txt"]);
+        let dir = folder_with(&["a/b/deep.html", "a/top.html", "root.txt"]);
         fs::create_dir(dir.path().join("empty")).expect("folder");
         let listing = list(dir.path(), None).expect("listing");
         assert_eq!(
@@ -446,7 +448,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_symbolic_link_to_a_folder_is_listed_as_itself_and_not_followed() {
-        let dir = tree(&["real/inside.html"]);
+        let dir = folder_with(&["real/inside.html"]);
         std::os::unix::fs::symlink("real", dir.path().join("link")).expect("symlink");
         let listing = list(dir.path(), None).expect("listing");
         assert_eq!(relatives(&listing.files), ["link", "real/inside.html"]);
@@ -461,7 +463,7 @@ mod tests {
 
     #[test]
     fn a_folder_read_well_after_its_last_change_is_not_read_again() {
-        let dir = tree(&["a/page.html", "b/page.html"]);
+        let dir = folder_with(&["a/page.html", "b/page.html"]);
         let cache_dir = tempfile::tempdir().expect("temp dir");
         let cache = cache_dir.path().join("cache/listing.tsv");
         list(dir.path(), Some(&cache)).expect("first listing");
@@ -474,7 +476,7 @@ mod tests {
 
     #[test]
     fn a_folder_changed_since_it_was_read_is_read_again() {
-        let dir = tree(&["a/page.html", "b/page.html"]);
+        let dir = folder_with(&["a/page.html", "b/page.html"]);
         let cache_dir = tempfile::tempdir().expect("temp dir");
         let cache = cache_dir.path().join("listing.tsv");
         list(dir.path(), Some(&cache)).expect("first listing");
@@ -490,7 +492,7 @@ mod tests {
 
     #[test]
     fn a_folder_read_in_the_moments_after_a_change_is_read_again() {
-        let dir = tree(&["a/page.html"]);
+        let dir = folder_with(&["a/page.html"]);
         let cache_dir = tempfile::tempdir().expect("temp dir");
         let cache = cache_dir.path().join("listing.tsv");
         list(dir.path(), Some(&cache)).expect("first listing");
@@ -538,7 +540,7 @@ mod tests {
 
     #[test]
     fn a_malformed_cache_is_an_empty_one_and_is_replaced() {
-        let dir = tree(&["a/page.html"]);
+        let dir = folder_with(&["a/page.html"]);
         let cache_dir = tempfile::tempdir().expect("temp dir");
         let cache = cache_dir.path().join("listing.tsv");
         fs::write(&cache, format!("{HEADER}\nnot a number\tx\n")).expect("plant");
@@ -554,7 +556,7 @@ mod tests {
 
     #[test]
     fn a_missing_folder_or_a_file_is_an_error_naming_it() {
-        let dir = tree(&["file.txt"]);
+        let dir = folder_with(&["file.txt"]);
         let err = list(&dir.path().join("nope"), None).expect_err("missing");
         assert_eq!(err.path, dir.path().join("nope"));
         let err = list(&dir.path().join("file.txt"), None).expect_err("a file");

@@ -12,7 +12,6 @@ use std::path::Path;
 use std::time::Duration;
 
 use archive_fixture::Site;
-use disclose::archive::verify::read_tree;
 use disclose::build::{BuildOptions, build};
 
 const PAGE: &str = "2023/hui-yi/index.html";
@@ -46,14 +45,6 @@ fn site_with_a_carried_year() -> Site {
     site
 }
 
-/// The site built from scratch into a new folder.
-fn built_afresh(site: &Site) -> std::collections::BTreeMap<String, Vec<u8>> {
-    let other = tempfile::tempdir().expect("tempdir");
-    let out = other.path().join("site");
-    build(&BuildOptions::new(site.root()), &out).expect("build");
-    read_tree(&out).expect("tree")
-}
-
 #[test]
 fn the_next_build_takes_the_carried_folder_and_publishes_what_a_fresh_build_does() {
     let site = site_with_a_carried_year();
@@ -67,7 +58,7 @@ fn the_next_build_takes_the_carried_folder_and_publishes_what_a_fresh_build_does
         "the carried folder itself was published"
     );
     assert_eq!(inode(&site.path("public").join(PAGE)), inode(&kept));
-    assert_eq!(site.tree("public"), built_afresh(&site));
+    assert_eq!(site.tree("public"), site.built_afresh());
     // And the output just replaced gave its copy for the build after.
     assert!(
         site.path(".public.carried/2023/hui-yi/index.html")
@@ -92,7 +83,7 @@ fn whatever_changed_in_a_carried_folder_is_put_right_before_it_is_published() {
 
     site.build();
     let public = site.path("public/2023");
-    assert_eq!(site.tree("public"), built_afresh(&site));
+    assert_eq!(site.tree("public"), site.built_afresh());
     for extra in ["extra.html", "x", "empty", "link.html"] {
         assert!(!exists(&public.join(extra)), "{extra} was published");
     }
@@ -118,7 +109,7 @@ fn a_failed_build_leaves_the_carried_folder_for_the_next_one() {
     fs::remove_file(site.path("templates/declaration.html")).expect("remove");
     site.build();
     assert_eq!(inode(&site.path("public/2023")), carried_folder);
-    assert_eq!(site.tree("public"), built_afresh(&site));
+    assert_eq!(site.tree("public"), site.built_afresh());
 }
 
 #[test]
@@ -135,7 +126,7 @@ fn a_year_no_longer_archived_is_published_as_a_live_one() {
     assert!(!exists(&site.path(".disclose-cache/published/2023")));
     let page = fs::read_to_string(site.path("public").join(PAGE)).expect("page");
     assert!(page.contains("120,000.00"), "the new amount is published");
-    assert_eq!(site.tree("public"), built_afresh(&site));
+    assert_eq!(site.tree("public"), site.built_afresh());
 }
 
 #[test]
@@ -161,7 +152,7 @@ fn a_live_year_carried_over_is_rewritten_to_what_a_fresh_build_publishes() {
     );
     assert!(!exists(&public.join("planted.html")) && !exists(&public.join("link.html")));
     assert!(public.join("pei-xun/index.html").is_file());
-    assert_eq!(site.tree("public"), built_afresh(&site));
+    assert_eq!(site.tree("public"), site.built_afresh());
 
     // Two builds on, the folder carried over holds `pei-xun/`, which is no longer published.
     fs::remove_file(site.path("content/2024/pei-xun.toml")).expect("remove");
@@ -171,7 +162,7 @@ fn a_live_year_carried_over_is_rewritten_to_what_a_fresh_build_publishes() {
         !exists(&public.join("pei-xun")),
         "its page and folder are gone"
     );
-    assert_eq!(site.tree("public"), built_afresh(&site));
+    assert_eq!(site.tree("public"), site.built_afresh());
 }
 
 #[test]
@@ -184,8 +175,8 @@ fn a_folder_carried_where_a_page_is_written_is_replaced_by_the_page() {
 
     site.build();
     assert!(site.path("public/2024/index.html").is_file());
-    assert_eq!(site.tree("public"), built_afresh(&site));
+    assert_eq!(site.tree("public"), site.built_afresh());
     // And the build after it, which gets the output before this one carried over, too.
     site.build();
-    assert_eq!(site.tree("public"), built_afresh(&site));
+    assert_eq!(site.tree("public"), site.built_afresh());
 }

@@ -11,7 +11,6 @@ use std::fs;
 use std::time::Duration;
 
 use archive_fixture::Site;
-use disclose::archive::verify::read_tree;
 use disclose::build::{BuildError, BuildOptions, build};
 use disclose::listing::SETTLED;
 
@@ -27,14 +26,6 @@ fn archived_site() -> Site {
     site.build();
     assert!(site.path(".disclose-cache/archive/2023.folders").is_file());
     site
-}
-
-/// The site built from scratch into a new folder.
-fn built_afresh(site: &Site) -> std::collections::BTreeMap<String, Vec<u8>> {
-    let other = tempfile::tempdir().expect("tempdir");
-    let out = other.path().join("site");
-    build(&BuildOptions::new(site.root()), &out).expect("build");
-    read_tree(&out).expect("tree")
 }
 
 #[test]
@@ -91,6 +82,6 @@ fn changes_in_a_remembered_carried_folder_are_put_right() {
     fs::remove_file(carried.join("pei-xun/index.html")).expect("remove");
     fs::write(carried.join("pei-xun/index.html"), "<p>改过了</p>").expect("replace");
     site.build();
-    assert_eq!(site.tree("public"), built_afresh(&site));
+    assert_eq!(site.tree("public"), site.built_afresh());
     assert!(!site.path("public/2023/hui-yi/extra.html").exists());
 }

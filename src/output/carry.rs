@@ -262,16 +262,7 @@ fn is_plain_name(relative: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn folder_with(files: &[&str]) -> tempfile::TempDir {
-        let dir = tempfile::tempdir().expect("temp dir");
-        for file in files {
-            let path = dir.path().join(file);
-            fs::create_dir_all(path.parent().expect("parent")).expect("folders");
-            fs::write(path, file).expect("write");
-        }
-        dir
-    }
+    use crate::listing::folder_with;
 
     #[test]
     fn pruning_keeps_what_is_vouched_for_and_removes_the_rest_with_its_empty_folders() {

@@ -77,17 +77,8 @@ impl Rewrites {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::listing::folder_with;
     use crate::output::carry::prune;
-
-    fn folder_with(files: &[&str]) -> tempfile::TempDir {
-        let dir = tempfile::tempdir().expect("temp dir");
-        for file in files {
-            let path = dir.path().join(file);
-            fs::create_dir_all(path.parent().expect("parent")).expect("folders");
-            fs::write(path, file).expect("write");
-        }
-        dir
-    }
 
     #[cfg(unix)]
     #[test]

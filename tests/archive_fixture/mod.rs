@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use disclose::archive::verify::read_tree;
+use disclose::build::{BuildOptions, build};
 use disclose::snapshot::{Snapshot, SnapshotError, SnapshotOptions, snapshot};
 
 // Each fixture module takes its own copy of the builder, so that its constructors (`Site::new`
@@ -51,6 +52,14 @@ impl Site {
             source_date_epoch: Some(EPOCH.to_string()),
         };
         snapshot(self.root(), &options)
+    }
+
+    /// The site built from scratch into a new folder, as the archive verifier reads it.
+    pub fn built_afresh(&self) -> BTreeMap<String, Vec<u8>> {
+        let other = tempfile::tempdir().expect("tempdir");
+        let out = other.path().join("site");
+        build(&BuildOptions::new(self.root()), &out).expect("build");
+        read_tree(&out).expect("tree")
     }
 
     /// Every file under `relative`, as the archive verifier reads it.
