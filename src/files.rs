@@ -4,6 +4,21 @@
 use std::fs;
 use std::io;
 use std::path::Path;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// How much older than the moment it was looked at a file's or folder's change time must be for
+/// what was seen then to be trusted from its metadata later: a change in the same clock tick as
+/// the look could otherwise leave the metadata as it was (git's "racily clean" entries). The
+/// rule of every cache that trusts metadata (`archive::hash_cache`, `listing`).
+pub const SETTLED: Duration = Duration::from_secs(3);
+
+/// `time` in nanoseconds since the Unix epoch (negative before it), as caches record times.
+pub fn nanos_since_epoch(time: SystemTime) -> i128 {
+    match time.duration_since(UNIX_EPOCH) {
+        Ok(since) => since.as_nanos() as i128,
+        Err(before) => -(before.duration().as_nanos() as i128),
+    }
+}
 
 /// One file of the output, by its `/`-separated path relative to the output root.
 #[derive(Debug, Clone, PartialEq, Eq)]

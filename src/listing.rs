@@ -28,15 +28,15 @@ use std::fmt::Write as _;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
-use crate::files::write_replacing;
+use crate::files::{nanos_since_epoch, write_replacing};
 
 /// The first line of a cache file; another version is ignored.
 const HEADER: &str = "disclose folder listing 1";
 
 /// How much older than its reading a folder's change time must be for its names to be reused.
-pub const SETTLED: Duration = Duration::from_secs(3);
+pub use crate::files::SETTLED;
 
 /// One folder or file found in a listed tree.
 #[derive(Debug)]
@@ -198,7 +198,7 @@ impl<'a> Cache<'a> {
             file,
             old_text,
             remembered,
-            now: nanos(SystemTime::now()),
+            now: nanos_since_epoch(SystemTime::now()),
             seen: Vec::new(),
             read: 0,
         }
@@ -375,13 +375,6 @@ fn parse_folder(line: &str) -> Option<(String, Remembered)> {
         names: Vec::new(),
     };
     Some((relative, folder))
-}
-
-fn nanos(time: SystemTime) -> i128 {
-    match time.duration_since(UNIX_EPOCH) {
-        Ok(since) => since.as_nanos() as i128,
-        Err(before) => -(before.duration().as_nanos() as i128),
-    }
 }
 
 /// A temporary folder holding `files` (relative paths, each holding its own path as text).

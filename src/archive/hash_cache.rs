@@ -18,15 +18,15 @@
 use std::collections::HashMap;
 use std::fs;
 use std::path::PathBuf;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
-use crate::files::write_replacing;
+use crate::files::{nanos_since_epoch, write_replacing};
 
 /// The first line of a cache file; another version is ignored.
 const HEADER: &str = "disclose file hashes 1";
 
 /// How much older than its hashing a file's change time must be for the hash to be reused.
-pub const SETTLED: Duration = Duration::from_secs(3);
+pub use crate::files::SETTLED;
 
 /// A file's metadata as far as the cache compares it (times in nanoseconds since the epoch).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,7 +98,7 @@ pub struct HashCache {
 impl HashCache {
     /// Read `file` (a missing or malformed one is an empty cache).
     pub fn open(file: PathBuf) -> HashCache {
-        let now = nanos(SystemTime::now());
+        let now = nanos_since_epoch(SystemTime::now());
         let text = fs::read_to_string(&file).ok();
         let remembered = text.as_deref().map(parse).unwrap_or_default();
         HashCache {
@@ -155,13 +155,6 @@ impl HashCache {
             fs::create_dir_all(folder)?;
         }
         write_replacing(&self.file, text.as_bytes()).map_err(|err| err.source)
-    }
-}
-
-fn nanos(time: SystemTime) -> i128 {
-    match time.duration_since(UNIX_EPOCH) {
-        Ok(since) => since.as_nanos() as i128,
-        Err(before) => -(before.duration().as_nanos() as i128),
     }
 }
 
@@ -226,6 +219,7 @@ fn parse_line(line: &str) -> Option<(String, Entry)> {
 mod tests {
     use super::*;
     use std::path::Path;
+    use std::time::Duration;
 
     fn stamp(path: &Path) -> Option<Stamp> {
         Stamp::of(&fs::metadata(path).expect("metadata"))
