@@ -138,12 +138,13 @@ pub fn list(dir: &Path, cache: Option<&Path>) -> Result<Listing, ListError> {
         let known = cache
             .as_ref()
             .and_then(|cache| cache.known(&relative, stamp));
+        let known_read_at = known.map(|old| old.read_at);
         let children = match known {
-            Some(names) => stat_names(&folder, names)?,
+            Some(old) => stat_names(&folder, &old.names)?,
             None => read_folder(&folder)?,
         };
         if let (Some(cache), Some(stamp)) = (cache.as_mut(), stamp) {
-            cache.saw(&relative, stamp, &children);
+            cache.saw(&relative, stamp, &children, known_read_at);
         }
         for (name, path, meta) in children {
             let name_text = name.to_string_lossy();
@@ -204,30 +205,31 @@ impl<'a> Cache<'a> {
         }
     }
 
-    /// The remembered names of the folder at `relative`, if it still has `stamp`.
-    fn known(&self, relative: &str, stamp: Option<Stamp>) -> Option<&[String]> {
-        let olds = self.remembered.get(relative).into_iter().flatten();
-        let known = olds.into_iter().find(|old| old.still_holds(stamp))?;
-        Some(&known.names)
+    /// What is remembered of the folder at `relative`, if it still has `stamp`.
+    fn known(&self, relative: &str, stamp: Option<Stamp>) -> Option<&Remembered> {
+        let mut olds = self.remembered.get(relative).into_iter().flatten();
+        olds.find(|old| old.still_holds(stamp))
     }
 
     /// The folder at `relative`, with `stamp`, holds `children`: remember it (unless a name is
-    /// not UTF-8), as read now or as known from earlier.
-    fn saw(&mut self, relative: &str, stamp: Stamp, children: &[Child]) {
+    /// not UTF-8), as read now, or as known from earlier (read at `known_read_at`).
+    fn saw(
+        &mut self,
+        relative: &str,
+        stamp: Stamp,
+        children: &[Child],
+        known_read_at: Option<i128>,
+    ) {
         let names = children
             .iter()
             .map(|(name, ..)| name.to_str().map(String::from));
         let Some(names) = names.collect::<Option<Vec<String>>>() else {
             return;
         };
-        let olds = self.remembered.get(relative).into_iter().flatten();
-        let read_at = match olds.into_iter().find(|old| old.still_holds(Some(stamp))) {
-            Some(known) => known.read_at,
-            None => {
-                self.read += 1;
-                self.now
-            }
-        };
+        let read_at = known_read_at.unwrap_or_else(|| {
+            self.read += 1;
+            self.now
+        });
         let folder = Remembered {
             stamp,
             read_at,
