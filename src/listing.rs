@@ -113,7 +113,9 @@ impl Remembered {
     }
 }
 
-/// List every folder and file below `dir` (which must be a folder). With a `cache` file, the
+/// List every folder and file below `dir` (a folder, or a link to one: `archive/YEAR/` may be
+/// one, as it could before listings were remembered; nothing below it is followed). With a
+/// `cache` file, the
 /// names of each folder unchanged since it was read are taken from it, and the cache is
 /// rewritten with this listing's folders.
 pub fn list(dir: &Path, cache: Option<&Path>) -> Result<Listing, ListError> {
@@ -121,7 +123,7 @@ pub fn list(dir: &Path, cache: Option<&Path>) -> Result<Listing, ListError> {
         path: dir.to_path_buf(),
         source,
     };
-    let meta = fs::symlink_metadata(dir).map_err(failed)?;
+    let meta = fs::metadata(dir).map_err(failed)?;
     if !meta.is_dir() {
         let source = io::Error::new(io::ErrorKind::NotADirectory, "not a folder");
         return Err(failed(source));
@@ -454,6 +456,17 @@ mod tests {
             .find(|f| f.relative == "link")
             .expect("link");
         assert!(link.meta.file_type().is_symlink());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_listed_folder_may_be_a_link_to_one() {
+        let dir = folder_with(&["real/a/page.html"]);
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink("real", &link).expect("symlink");
+        let listing = list(&link, None).expect("listing");
+        assert_eq!(relatives(&listing.files), ["a/page.html"]);
+        assert_eq!(listing.files[0].path, link.join("a/page.html"));
     }
 
     #[test]
